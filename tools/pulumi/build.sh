@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Build the real Pulumi CLI from its Go module (the usual download is unreachable here) and lay out a
+# bin/ directory the way the Pulumi distribution does. Prints the bin/ directory on its last line.
+#
+#   tools/pulumi/build.sh            # build or reuse; prints e.g. /root/.cache/balena-pulumi/pulumi-v3.259.0/bin
+#
+# Reuse order: a `pulumi` on PATH whose version equals VERSION (with the dynamic-provider plugin beside
+# it), then the cache (BALENA_PULUMI_CACHE, default ~/.cache/balena-pulumi), then a fresh build.
+# See README.md in this directory for why the version is what it is and what is missing.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+version="v$(tr -d '[:space:]' < "$here/VERSION")"
+cache_root="${BALENA_PULUMI_CACHE:-$HOME/.cache/balena-pulumi}"
+out="$cache_root/pulumi-$version"
+bin="$out/bin"
+
+log() { echo "[pulumi-build] $*" >&2; }
+die() { echo "[pulumi-build] ERROR: $*" >&2; exit 1; }
+
+if existing="$(command -v pulumi 2>/dev/null)"; then
+    have="$("$existing" version 2>/dev/null || true)"
+    dir="$(dirname "$existing")"
+    if [[ "$have" == "$version" && -x "$dir/pulumi-resource-pulumi-python" ]]; then
+        log "reusing $existing ($have)"
+        echo "$dir"
+        exit 0
+    fi
+    log "ignoring pulumi on PATH at $existing (version '${have:-unknown}', need $version)"
+fi
+
+if [[ -x "$bin/pulumi" && -f "$out/.complete" ]]; then
+    log "reusing cached build in $bin ($("$bin/pulumi" version))"
+    echo "$bin"
+    exit 0
+fi
+
+command -v go >/dev/null || die "the Go toolchain is needed to build the Pulumi CLI and was not found on PATH"
+
+export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=readonly
+# go.sum is committed, so module hashes are checked locally; the public checksum database is not reachable.
+export GONOSUMDB="${GONOSUMDB:-*}" GOSUMDB=off
+
+start=$(date +%s)
+log "downloading Go modules for pulumi $version (about 1 GB the first time)"
+(cd "$here" && go mod download) || die "go mod download failed; the Go module proxy must serve github.com/pulumi/pulumi/pkg/v3@$version"
+
+tmp="$out.tmp.$$"
+rm -rf "$tmp" && mkdir -p "$tmp/bin"
+trap 'rm -rf "$tmp"' EXIT
+ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version"
+log "compiling the pulumi CLI (ten minutes or more on two cores when cold)"
+(cd "$here" && go build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" \
+    -o "$tmp/bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) || die "go build of the pulumi CLI failed"
+
+sdk_dir="$(cd "$here" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)"
+# The dynamic-provider plugin ships beside the CLI in the official distribution; it lives in the sdk module.
+install -m 0755 "$sdk_dir/python/dist/pulumi-resource-pulumi-python" "$tmp/bin/"
+# Python policy packs: with no Python language host available (see README.md), the engine falls back to
+# its documented analyzer launcher `pulumi-analyzer-policy-python`; ours runs the pack with the project's
+# Python.
+install -m 0755 "$here/pulumi-analyzer-policy-python" "$tmp/bin/"
+
+got="$("$tmp/bin/pulumi" version)"
+[[ "$got" == "$version" ]] || die "built CLI reports version '$got', expected $version"
+
+rm -rf "$out" && mkdir -p "$out" && mv "$tmp/bin" "$bin" && touch "$out/.complete"
+log "built pulumi $got in $(( $(date +%s) - start ))s into $bin"
+echo "$bin"
