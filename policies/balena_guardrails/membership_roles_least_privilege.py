@@ -31,8 +31,10 @@ def validate(args: ResourceValidationArgs, report) -> None:
         role = role or DEFAULT_ORGANIZATION_ROLE
         allowed_admins = config(args, "administratorAllowList", [])
         if role == "administrator" and who not in allowed_admins:
-            report(f"{kind} gives {shown(args.props, _WHO[kind])} the administrator role; only {_listing(allowed_admins)} may be "
-                   f"organization administrators (administratorAllowList).")
+            who_may = (f"only {', '.join(allowed_admins)} may be organization administrators" if allowed_admins
+                       else "no one may be an organization administrator")
+            report(f"{kind} gives {shown(args.props, _WHO[kind])} the administrator role; "
+                   f"{who_may} (administratorAllowList).")
         return
     role = role or DEFAULT_FLEET_ROLE
     allowed_roles = config(args, "allowedFleetRoles", DEFAULT_ALLOWED_FLEET_ROLES)
