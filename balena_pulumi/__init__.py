@@ -7,3 +7,13 @@ never pulls in Pulumi.
 """
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    # `from balena_pulumi import Fleet, FleetEnvVar, ...` without importing Pulumi for client-only users.
+    import importlib
+
+    resources = importlib.import_module("balena_pulumi.resources")
+    if name in resources.REGISTRY:
+        return getattr(resources, name)
+    raise AttributeError(f"module 'balena_pulumi' has no attribute {name!r}")

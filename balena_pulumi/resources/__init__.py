@@ -1,0 +1,26 @@
+"""Pulumi dynamic resources for balena, one kind per module.
+
+``REGISTRY`` maps each kind to its module; a test checks that every kind in
+``tokens.KINDS`` that is registered here has its module, test file and doc page. Classes are loaded on
+first access so that importing the package stays cheap inside the provider process.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# kind -> module (within this package) that defines the resource class of the same name.
+REGISTRY: dict[str, str] = {
+    "Fleet": "fleet",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = REGISTRY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
+
+__all__ = sorted(REGISTRY)
