@@ -209,6 +209,8 @@ class RateLimited(ApiError):
 
     def __init__(self, *args: Any, retry_after: float | None = None, **kwargs: Any) -> None:
         self.retry_after = retry_after
+        if retry_after is not None and not kwargs.get("hint"):
+            kwargs["hint"] = f"retry after {retry_after:g}s"
         super().__init__(*args, **kwargs)
 
 

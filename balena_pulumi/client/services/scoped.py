@@ -80,8 +80,9 @@ class _Scoped(_Service[Any]):
             raise NotFound(f"{self.label} {name!r} of {self.scope.parent_field} {parent_id} not found", status=None)
         return self._from_wire(rows[0])
 
-    def list(self, parent_id: int) -> list[Any]:
-        return self._list(odata.eq(self.scope.parent_field, int(parent_id)))
+    def list(self, parent_id: int, where: odata.Filter | None = None) -> list[Any]:
+        """All of a parent's entries, optionally narrowed by an extra filter (one request)."""
+        return self._list(odata.and_(odata.eq(self.scope.parent_field, int(parent_id)), where))
 
     def create(self, parent_id: int, name: str, value: str) -> Any:
         """One POST; a duplicate (parent, name) raises Conflict with ``is_unique_violation``."""
