@@ -116,14 +116,14 @@ class BalenaError(Exception):
         *,
         method: str | None = None,
         path: str | None = None,
-        status: int | None = None,
+        status: int | None | object = ...,
         api_message: str | None = None,
         hint: str | None = None,
     ) -> None:
         self.method = method.upper() if method else None
         self.path = safe_path(path) if path else None
-        if status is not None:
-            self.status = status
+        if status is not ...:  # None is meaningful: a lookup miss has no HTTP status
+            self.status = status  # type: ignore[assignment]
         self.api_message = api_message
         self.hint = hint
         self._message = message
@@ -159,6 +159,7 @@ class BalenaError(Exception):
 
 def _rebuild_error(cls, message, method, path, status, api_message, hint, state):
     err = cls.__new__(cls)
+    err.retry_after = state.get("retry_after")
     BalenaError.__init__(err, message, method=method, path=path, status=status, api_message=api_message, hint=hint)
     err.__dict__.update(state)
     return err

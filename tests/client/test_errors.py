@@ -45,3 +45,8 @@ def test_errors_pickle_with_their_fields():
     err = e.error_for_status("GET", "/x", 429, b"", retry_after="3")
     back = pickle.loads(pickle.dumps(err))
     assert type(back) is e.RateLimited and back.retry_after == 3 and str(back) == str(err)
+
+
+def test_a_lookup_miss_is_not_found_without_http_status():
+    err = e.NotFound("fleet with slug 'acme/x' not found", status=None)
+    assert err.status is None and str(err) == "fleet with slug 'acme/x' not found"
