@@ -39,7 +39,7 @@ def validate(args: ResourceValidationArgs, report) -> None:
     role = role or DEFAULT_FLEET_ROLE
     allowed_roles = config(args, "allowedFleetRoles", DEFAULT_ALLOWED_FLEET_ROLES)
     if role not in allowed_roles:
-        report(f"{kind} gives {shown(args.props, _WHO[kind])} the {role} role; allowed fleet roles: {_listing(allowed_roles)}.")
+        report(f"{kind} gives {shown(args.props, _WHO[kind])} the {shown(args.props, 'role', role)} role; allowed fleet roles: {_listing(allowed_roles)}.")
 
 
 def _listing(items) -> str:
