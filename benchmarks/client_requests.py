@@ -44,10 +44,9 @@ def main() -> int:
             c = BalenaClient(sb.url, sb.session_token) if phase == "cold" else warm
             org = measure(f"{phase}: org by handle", lambda: c.organizations.get_by_handle("acme"))
             prod = measure(f"{phase}: fleet by slug", lambda: c.fleets.get_by_slug("acme/production"))
-            dt = measure(f"{phase}: device type by slug", lambda: c.device_types.get_by_slug(
-                c.device_types.get(prod.is_for__device_type).slug) if phase == "cold" else c.device_types.get_by_slug(dt_slug))
             if phase == "cold":
-                dt_slug = dt.slug
+                dt_slug = BalenaClient(sb.url, sb.session_token).device_types.get(prod.is_for__device_type).slug
+            measure(f"{phase}: device type by slug", lambda: c.device_types.get_by_slug(dt_slug))
             fleet = measure(f"{phase}: fleet create (org, device type by name)", lambda: c.fleets.create(
                 c.organizations.get_by_handle("acme").id, f"bench-{phase}", c.device_types.get_by_slug(dt_slug).id))
             var = measure(f"{phase}: fleet env var create (fleet by slug)", lambda: c.variables("fleet_env").create(
@@ -66,7 +65,7 @@ def main() -> int:
             measure(f"{phase}: device unpin", lambda: c.devices.pin(dev.id, None))
             staging = c.fleets.get_by_slug("acme/staging")
             m = measure(f"{phase}: fleet member create (role by name)", lambda: c.fleet_members.create(
-                staging.id, "carol", "developer"))
+                staging.id, "alice", "developer"))
             measure(f"{phase}: fleet member delete", lambda: c.fleet_members.delete(m.id))
             k = measure(f"{phase}: ssh key create (whoami)", lambda: c.ssh_keys.create(f"bench {phase}", f"ssh-ed25519 B{phase}"))
             measure(f"{phase}: ssh key delete", lambda: c.ssh_keys.delete(k.id))

@@ -161,7 +161,7 @@ def test_fleet_membership_by_username_and_role_change(client, log):
     prod = client.fleets.get_by_slug("acme/staging")
     client.roles.fleet_role("developer"), client.roles.fleet_role("operator")
     log.mark()
-    m = client.fleet_members.create(prod.id, "Carol", "developer")
+    m = client.fleet_members.create(prod.id, "Alice", "developer")
     assert log.count() == 1
     assert m.is_member_of__application == prod.id
     assert m.application_membership_role == client.roles.fleet_role("developer").id
