@@ -2,7 +2,7 @@
 
 A pin to a prerelease, a partial version or a mutable selector can move a production fleet to code
 nobody released. Final means valid semver without a prerelease part (build metadata such as
-``+rev1``, balena's revision suffix, is allowed), or a full 40-hex commit; ``release_id`` is allowed
+``+rev1``, balena's revision suffix, is allowed), or a full commit (32 hex characters as balena builds assign, or 40 as git does); ``release_id`` is allowed
 only when configured.
 """
 
@@ -24,7 +24,7 @@ SEMVER = re.compile(
     r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
     r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
 )
-FULL_COMMIT = re.compile(r"^[0-9a-fA-F]{40}$")
+FULL_COMMIT = re.compile(r"^(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{40})$")
 
 
 def validate(args: ResourceValidationArgs, report) -> None:
@@ -51,7 +51,7 @@ def validate(args: ResourceValidationArgs, report) -> None:
             report(f"{kind} release_version {shown(args.props, 'release_version')} is a prerelease; production pins need a final release.")
     elif selector == "release_commit":
         if not FULL_COMMIT.match(str(value)):
-            report(f"{kind} release_commit must be a full 40-character hex commit hash.")
+            report(f"{kind} release_commit must be a full commit hash (32 or 40 hex characters).")
     elif not config(args, "allowReleaseId", False):
         report(f"{kind} pins by release_id; use release_version or release_commit in production "
                f"(or set allowReleaseId).")

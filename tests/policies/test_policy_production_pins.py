@@ -45,7 +45,7 @@ def test_a_partial_version_fails():
 
 def test_a_short_commit_fails():
     assert check(policy, "FleetPin", baseline(release_version=None, release_commit="abc1234")) == [
-        "FleetPin release_commit must be a full 40-character hex commit hash."]
+        "FleetPin release_commit must be a full commit hash (32 or 40 hex characters)."]
 
 
 def test_a_release_id_fails_unless_allowed():
@@ -85,3 +85,7 @@ def test_production_detection_is_configurable(monkeypatch):
 def test_release_tags_are_not_concerned():
     assert check(policy, "ReleaseTag", {"fleet": "acme/production", "release_version": "2.1.0-beta.1",
                                         "key": "k"}) == []
+
+
+def test_a_32_character_balena_build_commit_passes():
+    assert check(policy, "FleetPin", baseline(release_version=None, release_commit="0123456789abcdef" * 2)) == []
