@@ -1,0 +1,46 @@
+"""Errors the sandbox raises, each serialised to the real API's status and body.
+
+``ApiError(status, message)`` becomes a JSON-string body (``"\\"slug\\" must be unique."``) with
+``application/json; charset=utf-8``; ``message=None`` gives an empty body; ``plain=True`` sends the
+text unquoted (the custom routes that use ``res.send``).
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str | None = None, *, plain: bool = False, headers=None):
+        super().__init__(f"{status} {message!r}")
+        self.status = status
+        self.message = message
+        self.plain = plain
+        self.headers = dict(headers or {})
+
+
+def bad_request(message: str | None = None) -> ApiError:
+    return ApiError(400, message)
+
+
+def unauthorized() -> ApiError:
+    return ApiError(401)
+
+
+def server_error(reason: str) -> ApiError:
+    """A 500 with an empty body, as pine answers translation failures; the reason goes to stderr."""
+    print(f"balena sandbox: 500 (as the real API would): {reason}", file=sys.stderr, flush=True)
+    return ApiError(500)
+
+
+def not_implemented(feature: str) -> ApiError:
+    """Something the real API supports but the sandbox does not: loud, never silently wrong."""
+    msg = f"balena sandbox does not implement {feature}"
+    print(f"balena sandbox: 501: {msg}", file=sys.stderr, flush=True)
+    return ApiError(501, msg)
+
+
+def malformed(url: str, reason: str = "") -> ApiError:
+    if reason:
+        print(f"balena sandbox: malformed url {url!r}: {reason}", file=sys.stderr, flush=True)
+    return ApiError(400, f"Malformed url: '{url}'")

@@ -1,0 +1,429 @@
+"""The sandbox's data model: every v7 resource it serves, its fields, navigations, keys and uniques.
+
+One place for wire names. Each resource is one SQLite table named after its canonical OData name; the
+columns are the OData field names. Computed fields (release ``is_final``, device
+``should_be_running__release``) are SQL expressions, so they filter and sort like stored ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dc_field
+
+
+@dataclass
+class Field:
+    name: str
+    type: str  # serial int fk bool short text date json
+    required: bool = False  # NOT NULL in the database (a missing value on POST is a 500, as in pine)
+    post: bool = True  # accepted in a POST body
+    patch: bool = True  # accepted in a PATCH body
+    fk: str | None = None  # target resource of an FK
+    on_delete: str = "CASCADE"
+    expr: str | None = None  # computed: SQL with {t} for the row alias
+    hidden: bool = False  # stored but never shown (api_key.key, user.email)
+    check: str | None = None  # SQL CHECK on the column
+    default: object = None
+
+
+@dataclass
+class Nav:
+    target: str
+    cond: str  # SQL with {p} (parent alias) and {c} (child alias)
+    to_one: bool = False
+
+
+@dataclass
+class Resource:
+    name: str
+    fields: list[Field]
+    navs: dict[str, Nav] = dc_field(default_factory=dict)
+    synonyms: tuple[str, ...] = ()
+    alt_keys: tuple[tuple[str, ...], ...] = ()
+    uniques: tuple[tuple[tuple[str, ...], str], ...] = ()  # (columns, 409 message)
+    indexes: tuple[tuple[str, ...], ...] = ()
+    app_expr: str | None = None  # SQL: the application id a row belongs to (permissions)
+    access: str = "app"  # app | global | org | org_child | user | self_keys | self_pubkeys | actor
+    guest: bool = False  # guests may read (public apps only for app-scoped ones)
+    readonly: bool = False
+    words: str = ""  # resource words used in rule sentences ("application environment variable")
+
+    def __post_init__(self):
+        self.by_name = {f.name: f for f in self.fields}
+        for f in self.fields:
+            if f.fk and f.name not in self.navs:
+                self.navs[f.name] = Nav(f.fk, "{c}.id = {p}." + q(f.name), to_one=True)
+        if not self.words:
+            self.words = self.name.replace("__", " ").replace("_", " ")
+
+
+def q(ident: str) -> str:
+    return '"' + ident + '"'
+
+
+def F(name, type, **kw):
+    return Field(name, type, **kw)
+
+
+ID = lambda: F("id", "serial", post=False, patch=False)  # noqa: E731
+CREATED = lambda: F("created_at", "date", post=False, patch=False)  # noqa: E731
+
+RELEASE_STATUSES = ("running", "success", "failed", "error", "cancelled", "interrupted")
+
+
+def _app_via(table: str, col: str, app_col: str) -> str:
+    return f'(SELECT x.{q(app_col)} FROM {q(table)} x WHERE x.id = {{t}}.{q(col)})'
+
+
+_DEVICE_APP = _app_via("device", "device", "belongs_to__application")
+
+
+def _var(name, parent, parent_field, words, synonyms=(), unique_msg=None, app_expr=None):
+    return Resource(
+        name,
+        [ID(), CREATED(), F(parent_field, "fk", required=True, fk=parent, patch=False),
+         F("name", "short", required=True), F("value", "text", required=True)],
+        synonyms=synonyms,
+        alt_keys=((parent_field, "name"),),
+        uniques=(((parent_field, "name"), unique_msg or f'"{parent_field}" and "name" must be unique.'),),
+        app_expr=app_expr,
+        words=words,
+    )
+
+
+def _tag(name, parent, words, app_expr):
+    return Resource(
+        name,
+        [ID(), CREATED(), F(parent, "fk", required=True, fk=parent, patch=False),
+         F("tag_key", "short", required=True), F("value", "text", required=True)],
+        alt_keys=((parent, "tag_key"),),
+        uniques=(((parent, "tag_key"), f'"{parent}" and "tag_key" must be unique.'),),
+        app_expr=app_expr, guest=name in ("application_tag", "release_tag"), words=words,
+    )
+
+
+RESOURCES: list[Resource] = [
+    Resource("actor", [ID()], access="actor", readonly=True),
+    Resource("cpu_architecture", [ID(), CREATED(), F("slug", "short", required=True)],
+             navs={"is_supported_by__device_type": Nav("device_type", "{c}.is_of__cpu_architecture = {p}.id")},
+             uniques=((("slug",), '"slug" must be unique.'),), access="global", guest=True, readonly=True),
+    Resource("device_type", [
+        ID(), CREATED(), F("slug", "short", required=True), F("name", "short", required=True),
+        F("is_of__cpu_architecture", "fk", required=True, fk="cpu_architecture"),
+        F("belongs_to__device_family", "int"), F("logo", "text"), F("contract", "json"),
+        F("is_private", "bool", default=False)],
+        navs={
+            "device_type_alias": Nav("device_type_alias", "{c}.references__device_type = {p}.id"),
+            "is_default_for__application": Nav(
+                "application", "{c}.is_for__device_type = {p}.id AND {c}.is_host = 1"),
+            "describes__device": Nav("device", "{c}.is_of__device_type = {p}.id"),
+        },
+        alt_keys=(("slug",),), uniques=((("slug",), '"slug" must be unique.'),),
+        access="global", guest=True, readonly=True),
+    Resource("device_type_alias", [
+        ID(), CREATED(), F("references__device_type", "fk", required=True, fk="device_type"),
+        F("is_referenced_by__alias", "short", required=True)],
+        uniques=((("is_referenced_by__alias",), '"is_referenced_by__alias" must be unique.'),),
+        alt_keys=(("is_referenced_by__alias",),), access="global", guest=True, readonly=True),
+    Resource("application_type", [
+        ID(), CREATED(), F("name", "short", required=True), F("slug", "short", required=True),
+        F("supports_web_url", "bool", default=False), F("supports_multicontainer", "bool", default=True),
+        F("supports_gateway_mode", "bool", default=True), F("needs__os_version_range", "short"),
+        F("requires_payment", "bool", default=False), F("is_legacy", "bool", default=False),
+        F("description", "text"), F("maximum_device_count", "int")],
+        alt_keys=(("slug",),), uniques=((("slug",), '"slug" must be unique.'),),
+        access="global", guest=True, readonly=True),
+    Resource("organization", [
+        ID(), CREATED(), F("name", "short", required=True), F("handle", "short", required=True),
+        F("company_name", "short"), F("industry", "short"), F("website", "short"),
+        F("is_enforcing_saml_login", "bool", default=False),
+        F("billing_account_code", "short", post=False, patch=False),
+        F("is_frozen", "bool", post=False, patch=False, default=False)],
+        navs={
+            "application": Nav("application", "{c}.organization = {p}.id"),
+            "organization_membership": Nav("organization_membership", "{c}.is_member_of__organization = {p}.id"),
+            "includes__user": Nav("user", '{c}.id IN (SELECT m."user" FROM organization_membership m '
+                                          "WHERE m.is_member_of__organization = {p}.id)"),
+            "organization_invite": Nav("invitee__is_invited_to__organization",
+                                       "{c}.is_invited_to__organization = {p}.id"),
+        },
+        alt_keys=(("handle",),), uniques=((("handle",), '"handle" must be unique.'),), access="org"),
+    Resource("organization_membership_role", [ID(), CREATED(), F("name", "short", required=True)],
+             alt_keys=(("name",),), uniques=((("name",), '"name" must be unique.'),),
+             access="global", readonly=True),
+    Resource("organization_membership", [
+        ID(), CREATED(), F("user", "fk", required=True, fk="user", patch=False),
+        F("is_member_of__organization", "fk", required=True, fk="organization", patch=False),
+        F("organization_membership_role", "fk", required=True, fk="organization_membership_role",
+          on_delete="RESTRICT"),
+        F("effective_seat_role", "short", post=False, patch=False)],
+        synonyms=("user__is_member_of__organization",),
+        alt_keys=(("user", "is_member_of__organization"),),
+        uniques=((("user", "is_member_of__organization"),
+                  '"user" and "is_member_of__organization" must be unique.'),),
+        access="org_child"),
+    Resource("application_membership_role", [
+        ID(), CREATED(), F("name", "short", required=True), F("description", "text"),
+        F("belongs_to__organization", "fk", fk="organization")],
+        alt_keys=(("name",),), uniques=((("name",), '"name" must be unique.'),),
+        access="global", readonly=True),
+    Resource("user", [
+        ID(), CREATED(), F("actor", "fk", required=True, fk="actor", post=False, patch=False),
+        F("username", "short", required=True), F("email", "short", hidden=True),
+        F("has_legacy_link_to__organization", "fk", fk="organization", post=False, patch=False,
+          on_delete="SET NULL")],
+        navs={
+            "user_public_key": Nav("user__has__public_key", '{c}."user" = {p}.id'),
+            "user__has__public_key": Nav("user__has__public_key", '{c}."user" = {p}.id'),
+            "organization_membership": Nav("organization_membership", '{c}."user" = {p}.id'),
+            "is_member_of__organization": Nav(
+                "organization", '{c}.id IN (SELECT m.is_member_of__organization FROM organization_membership m '
+                                'WHERE m."user" = {p}.id)'),
+            "user_application_membership": Nav("user__is_member_of__application", '{c}."user" = {p}.id'),
+        },
+        alt_keys=(("username",),), uniques=((("username",), '"username" must be unique.'),),
+        access="user", readonly=True),
+    Resource("application", [
+        ID(), CREATED(), F("actor", "fk", required=True, fk="actor", post=False, patch=False),
+        F("app_name", "text", required=True), F("organization", "fk", required=True, fk="organization",
+                                                   on_delete="RESTRICT"),
+        F("is_for__device_type", "fk", required=True, fk="device_type", on_delete="RESTRICT"),
+        F("slug", "short", required=True, post=False, patch=False),
+        F("uuid", "short", required=True, patch=False),
+        F("should_track_latest_release", "bool", required=True, default=True),
+        F("should_be_running__release", "fk", fk="release", on_delete="SET NULL"),
+        F("application_type", "fk", required=True, fk="application_type", post=False, patch=False,
+          on_delete="RESTRICT"),
+        F("is_of__class", "short", required=True, patch=False, default="fleet",
+          check="\"is_of__class\" IN ('fleet','block','app')"),
+        F("is_host", "bool", required=True, post=False, patch=False, default=False),
+        F("is_archived", "bool", required=True, default=False),
+        F("is_public", "bool", required=True, default=False),
+        F("is_discoverable", "bool", required=True, post=False, patch=False, default=False),
+        F("is_accessible_by_support_until__date", "date"),
+        F("is_stored_at__repository_url", "short")],
+        navs={
+            "owns__device": Nav("device", "{c}.belongs_to__application = {p}.id"),
+            "owns__release": Nav("release", "{c}.belongs_to__application = {p}.id"),
+            "service": Nav("service", "{c}.application = {p}.id"),
+            "application_environment_variable": Nav("application_environment_variable", "{c}.application = {p}.id"),
+            "application_config_variable": Nav("application_config_variable", "{c}.application = {p}.id"),
+            "build_environment_variable": Nav("build_environment_variable", "{c}.application = {p}.id"),
+            "application_tag": Nav("application_tag", "{c}.application = {p}.id"),
+            "user_application_membership": Nav("user__is_member_of__application",
+                                               "{c}.is_member_of__application = {p}.id"),
+            "application_invite": Nav("invitee__is_invited_to__application",
+                                      "{c}.is_invited_to__application = {p}.id"),
+            "is_directly_accessible_by__user": Nav(
+                "user", '({c}.id IN (SELECT m."user" FROM organization_membership m WHERE '
+                        'm.is_member_of__organization = {p}.organization) OR {c}.id IN (SELECT um."user" FROM '
+                        'user__is_member_of__application um WHERE um.is_member_of__application = {p}.id))'),
+        },
+        alt_keys=(("slug",), ("uuid",)),
+        uniques=((("slug",), '"slug" must be unique.'), (("uuid",), '"uuid" must be unique.')),
+        indexes=(("organization",), ("is_for__device_type",), ("should_be_running__release",)),
+        app_expr="{t}.id", guest=True),
+    Resource("user__is_member_of__application", [
+        ID(), CREATED(), F("user", "fk", required=True, fk="user", patch=False),
+        F("is_member_of__application", "fk", required=True, fk="application", patch=False),
+        F("application_membership_role", "fk", required=True, fk="application_membership_role",
+          on_delete="RESTRICT")],
+        navs={"application": Nav("application", "{c}.id = {p}.is_member_of__application", to_one=True),
+              "includes__user": Nav("user", '{c}.id = {p}."user"', to_one=True)},
+        synonyms=("user_application_membership",),
+        alt_keys=(("user", "is_member_of__application"),),
+        uniques=((("user", "is_member_of__application"), '"user" and "is_member_of__application" must be unique.'),),
+        app_expr="{t}.is_member_of__application"),
+    Resource("invitee", [ID(), CREATED(), F("email", "short", required=True)],
+             uniques=((("email",), '"email" must be unique.'),), access="user", readonly=True),
+    Resource("invitee__is_invited_to__organization", [
+        ID(), CREATED(), F("invitee", "fk", required=True, fk="invitee", patch=False),
+        F("is_invited_to__organization", "fk", required=True, fk="organization", patch=False),
+        F("organization_membership_role", "fk", fk="organization_membership_role", on_delete="RESTRICT"),
+        F("message", "text"), F("is_created_by__user", "fk", fk="user", post=False, patch=False,
+                                on_delete="SET NULL")],
+        synonyms=("organization_invite",),
+        uniques=((("invitee", "is_invited_to__organization"),
+                  '"invitee" and "is_invited_to__organization" must be unique.'),),
+        access="org_child"),
+    Resource("invitee__is_invited_to__application", [
+        ID(), CREATED(), F("invitee", "fk", required=True, fk="invitee", patch=False),
+        F("is_invited_to__application", "fk", required=True, fk="application", patch=False),
+        F("application_membership_role", "fk", fk="application_membership_role", on_delete="RESTRICT"),
+        F("message", "text"), F("is_created_by__user", "fk", fk="user", post=False, patch=False,
+                                on_delete="SET NULL")],
+        synonyms=("application_invite",),
+        uniques=((("invitee", "is_invited_to__application"),
+                  '"invitee" and "is_invited_to__application" must be unique.'),),
+        app_expr="{t}.is_invited_to__application"),
+    Resource("release", [
+        ID(), CREATED(),
+        F("belongs_to__application", "fk", required=True, fk="application", patch=False),
+        F("commit", "short", required=True), F("composition", "json", required=True),
+        F("status", "short", required=True,
+          check="\"status\" IN ('running','success','failed','error','cancelled','interrupted')"),
+        F("source", "short", required=True, check="\"source\" IN ('cloud','local')"),
+        F("start_timestamp", "date", required=True), F("end_timestamp", "date"),
+        F("update_timestamp", "date", post=False, patch=False),
+        F("build_log", "text"), F("is_invalidated", "bool", required=True, default=False),
+        F("invalidation_reason", "short"), F("is_passing_tests", "bool", required=True, default=True),
+        F("release_version", "short"), F("contract", "json"),
+        F("phase", "short", check="\"phase\" IS NULL OR \"phase\" IN ('next','current','sunset','end-of-life')"),
+        F("known_issue_list", "text"), F("note", "text"),
+        F("variant", "short", required=True, default="", patch=False),
+        F("semver_major", "int", required=True, post=False, patch=False, default=0),
+        F("semver_minor", "int", required=True, post=False, patch=False, default=0),
+        F("semver_patch", "int", required=True, post=False, patch=False, default=0),
+        F("semver_prerelease", "short", required=True, post=False, patch=False, default=""),
+        F("semver_build", "short", required=True, post=False, patch=False, default=""),
+        F("revision", "int", post=False, patch=False),
+        F("is_finalized_at__date", "date", post=False, patch=False),
+        F("is_created_by__user", "fk", fk="user", post=False, patch=False, on_delete="SET NULL"),
+        F("is_final", "bool", expr="({t}.revision IS NOT NULL)"),
+        F("semver", "short"),  # stored; parsed into semver_* by the versioning hook
+        F("raw_version", "short", post=False, patch=False),
+        F("version", "json", post=False, patch=False)],
+        navs={
+            "release_tag": Nav("release_tag", "{c}.release = {p}.id"),
+            "should_be_running_on__application": Nav("application", "{c}.should_be_running__release = {p}.id"),
+            "should_be_running_on__device": Nav(
+                "device", "COALESCE({c}.is_pinned_on__release, (SELECT a.should_be_running__release FROM "
+                          "application a WHERE a.id = {c}.belongs_to__application)) = {p}.id"),
+            "is_pinned_to__device": Nav("device", "{c}.is_pinned_on__release = {p}.id"),
+            "is_running_on__device": Nav("device", "{c}.is_running__release = {p}.id"),
+        },
+        indexes=(("belongs_to__application", "commit"), ("belongs_to__application", "semver_major",
+                                                          "semver_minor", "semver_patch")),
+        app_expr="{t}.belongs_to__application", guest=True),
+    Resource("service", [
+        ID(), CREATED(), F("application", "fk", required=True, fk="application", patch=False),
+        F("service_name", "short", required=True)],
+        navs={"service_environment_variable": Nav("service_environment_variable", "{c}.service = {p}.id"),
+              "service_install": Nav("service_install", "{c}.installs__service = {p}.id"),
+              "is_installed_on__device": Nav("service_install", "{c}.installs__service = {p}.id")},
+        synonyms=("application__has__service_name",),
+        alt_keys=(("application", "service_name"),),
+        uniques=((("application", "service_name"), '"application" and "service_name" must be unique.'),),
+        app_expr="{t}.application", guest=True),
+    Resource("device", [
+        ID(), CREATED(), F("actor", "fk", required=True, fk="actor", post=False, patch=False),
+        F("uuid", "short", required=True, patch=False), F("device_name", "short", required=True),
+        F("note", "text"),
+        F("belongs_to__application", "fk", fk="application"),
+        F("is_of__device_type", "fk", required=True, fk="device_type", on_delete="RESTRICT"),
+        F("is_pinned_on__release", "fk", fk="release", on_delete="SET NULL"),
+        F("should_be_running__release", "fk", fk="release", post=False, patch=False,
+          expr="COALESCE({t}.is_pinned_on__release, (SELECT a.should_be_running__release FROM application a "
+               "WHERE a.id = {t}.belongs_to__application))"),
+        F("is_running__release", "fk", fk="release", on_delete="SET NULL"),
+        F("should_be_operated_by__release", "fk", fk="release", on_delete="SET NULL"),
+        F("should_be_managed_by__release", "fk", fk="release", on_delete="SET NULL"),
+        F("api_heartbeat_state", "short", post=False, patch=False, default="unknown"),
+        F("is_online", "bool", required=True, post=False, patch=False, default=False),
+        F("os_version", "short"), F("supervisor_version", "short"),
+        F("overall_status", "short", expr="(CASE WHEN {t}.is_active = 0 THEN 'inactive' "
+                                          "WHEN {t}.is_online = 1 THEN 'idle' ELSE 'offline' END)"),
+        F("overall_progress", "int", expr="NULL"),
+        F("is_active", "bool", required=True, default=True), F("is_frozen", "bool", post=False, patch=False,
+                                                                default=False),
+        F("custom_latitude", "short"), F("custom_longitude", "short")],
+        navs={
+            "device_environment_variable": Nav("device_environment_variable", "{c}.device = {p}.id"),
+            "device_config_variable": Nav("device_config_variable", "{c}.device = {p}.id"),
+            "device_tag": Nav("device_tag", "{c}.device = {p}.id"),
+            "service_install": Nav("service_install", "{c}.device = {p}.id"),
+        },
+        alt_keys=(("uuid",),), uniques=((("uuid",), '"uuid" must be unique.'),),
+        indexes=(("belongs_to__application",), ("is_pinned_on__release",), ("is_of__device_type",)),
+        app_expr="{t}.belongs_to__application"),
+    Resource("service_install", [
+        ID(), CREATED(), F("device", "fk", required=True, fk="device", patch=False),
+        F("installs__service", "fk", required=True, fk="service", patch=False)],
+        navs={"service": Nav("service", "{c}.id = {p}.installs__service", to_one=True),
+              "device_service_environment_variable": Nav("device_service_environment_variable",
+                                                         "{c}.service_install = {p}.id")},
+        synonyms=("device__installs__service", "device__installs__application__has__service_name"),
+        uniques=((("device", "installs__service"), '"device" and "installs__service" must be unique.'),),
+        indexes=(("installs__service",),),
+        app_expr=_DEVICE_APP),
+    _var("application_environment_variable", "application", "application",
+         "application environment variable", app_expr="{t}.application"),
+    _var("application_config_variable", "application", "application", "application config variable",
+         app_expr="{t}.application"),
+    _var("build_environment_variable", "application", "application", "build environment variable",
+         app_expr="{t}.application"),
+    _var("service_environment_variable", "service", "service", "service environment variable",
+         app_expr=_app_via("service", "service", "application")),
+    _var("device_environment_variable", "device", "device", "device environment variable",
+         app_expr=_DEVICE_APP),
+    _var("device_config_variable", "device", "device", "device config variable", app_expr=_DEVICE_APP),
+    _var("device_service_environment_variable", "service_install", "service_install",
+         "device service environment variable",
+         synonyms=("device__installs__application__has__service_name__has__name",
+                   "device__installs__service__has__name"),
+         unique_msg='"device" and "service" and "name" must be unique.',
+         app_expr="(SELECT d.belongs_to__application FROM service_install si JOIN device d ON d.id = si.device "
+                  "WHERE si.id = {t}.service_install)"),
+    _tag("application_tag", "application", "application tag", "{t}.application"),
+    _tag("device_tag", "device", "device tag", _DEVICE_APP),
+    _tag("release_tag", "release", "release tag", _app_via("release", "release", "belongs_to__application")),
+    Resource("api_key", [
+        ID(), CREATED(), F("key", "short", required=True, hidden=True, post=False, patch=False),
+        F("is_of__actor", "fk", required=True, fk="actor", post=False, patch=False),
+        F("name", "short"), F("description", "text"), F("expiry_date", "date")],
+        uniques=((("key",), '"key" must be unique.'),), indexes=(("is_of__actor",),), access="self_keys"),
+    Resource("user__has__public_key", [
+        ID(), CREATED(), F("user", "fk", required=True, fk="user", patch=False),
+        F("public_key", "text", required=True), F("title", "short", required=True)],
+        synonyms=("user_public_key",),
+        alt_keys=(("user", "public_key"),),
+        uniques=((("user", "public_key"), '"user" and "public_key" must be unique.'),),
+        access="self_pubkeys"),
+]
+
+BY_NAME: dict[str, Resource] = {}
+for _r in RESOURCES:
+    BY_NAME[_r.name] = _r
+    for _s in _r.synonyms:
+        BY_NAME[_s] = _r
+
+# Read aliases pine accepts for FK navigations.
+BY_NAME["organization_membership"].navs["organization"] = Nav(
+    "organization", "{c}.id = {p}.is_member_of__organization", to_one=True)
+BY_NAME["organization_membership"].navs["includes__user"] = Nav("user", '{c}.id = {p}."user"', to_one=True)
+BY_NAME["organization"].navs["is_of__application"] = BY_NAME["organization"].navs["application"]
+
+
+def ddl() -> list[str]:
+    """CREATE TABLE / INDEX statements: FKs, CHECKs and UNIQUE indexes live in the database."""
+    stmts = []
+    for r in RESOURCES:
+        cols = []
+        for f in r.fields:
+            if f.expr:
+                continue
+            if f.type == "serial":
+                cols.append('"id" INTEGER PRIMARY KEY AUTOINCREMENT')
+                continue
+            sqltype = {"int": "INTEGER", "fk": "INTEGER", "bool": "INTEGER"}.get(f.type, "TEXT")
+            col = f"{q(f.name)} {sqltype}"
+            if f.required:
+                col += " NOT NULL"
+            if f.check:
+                col += f" CHECK ({f.check})"
+            if f.fk:
+                col += f" REFERENCES {q(f.fk)}(id) ON DELETE {f.on_delete}"
+            cols.append(col)
+        stmts.append(f"CREATE TABLE IF NOT EXISTS {q(r.name)} ({', '.join(cols)})")
+        for cols_, _msg in r.uniques:
+            stmts.append(f"CREATE UNIQUE INDEX IF NOT EXISTS {q(r.name + '_' + '_'.join(cols_) + '_key')} "
+                         f"ON {q(r.name)} ({', '.join(q(c) for c in cols_)})")
+        indexed = {c[0] for c, _ in r.uniques}
+        for f in r.fields:
+            if f.fk and not f.expr and f.name not in indexed:
+                stmts.append(f"CREATE INDEX IF NOT EXISTS {q(r.name + '_' + f.name + '_idx')} "
+                             f"ON {q(r.name)} ({q(f.name)})")
+        for cols_ in r.indexes:
+            stmts.append(f"CREATE INDEX IF NOT EXISTS {q(r.name + '_' + '_'.join(cols_) + '_idx')} "
+                         f"ON {q(r.name)} ({', '.join(q(c) for c in cols_)})")
+    stmts.append('CREATE TABLE IF NOT EXISTS "_sandbox_meta" ("k" TEXT PRIMARY KEY, "v" TEXT)')
+    return stmts
