@@ -114,11 +114,12 @@ class Service(Generic[M]):
             return self.get(data["id"])
         return self._from_wire(data)
 
-    def _patch(self, id: int, body: Mapping[str, Any]) -> None:
+    def _patch(self, id: int, body: Mapping[str, Any], *, invalidate: bool = True) -> None:
+        # invalidate=False for writes that cannot change a natural key (pins), so lookups stay warm.
         if not body:
             raise ValueError("nothing to update")
         self._http.request("PATCH", V7 + odata.entity_path(self.resource, int(id)), json_body=dict(body))
-        if self.cache_ns:
+        if self.cache_ns and invalidate:
             self._cache.drop_id(self.cache_ns, int(id))
 
     def delete(self, id: int) -> None:

@@ -100,7 +100,8 @@ class Fleets(_Service[Fleet]):
 
     def pin(self, fleet_id: int, release_id: int) -> None:
         """Pin the fleet to a release: one PATCH that also stops tracking latest (else the next release wins)."""
-        self._patch(fleet_id, {"should_be_running__release": int(release_id), "should_track_latest_release": False})
+        self._patch(fleet_id, {"should_be_running__release": int(release_id), "should_track_latest_release": False},
+                    invalidate=False)
 
     def latest_trackable_release(self, fleet_id: int) -> Release | None:
         """The newest final, test-passing, non-invalidated, successful release (one request)."""
@@ -117,7 +118,7 @@ class Fleets(_Service[Fleet]):
         body: dict[str, Any] = {"should_track_latest_release": True}
         if latest is not None:
             body["should_be_running__release"] = latest.id
-        self._patch(fleet_id, body)
+        self._patch(fleet_id, body, invalidate=False)
         return latest.id if latest else None
 
 
@@ -281,7 +282,8 @@ class Devices(_Service[Device]):
 
     def pin(self, device_id: int, release_id: int | None) -> None:
         """Pin a device to a release, or unpin with None (``is_pinned_on__release``; one PATCH)."""
-        self._patch(device_id, {"is_pinned_on__release": None if release_id is None else int(release_id)})
+        self._patch(device_id, {"is_pinned_on__release": None if release_id is None else int(release_id)},
+                    invalidate=False)
 
 
 class Users(_Service[User]):
