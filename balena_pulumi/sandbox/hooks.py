@@ -73,6 +73,10 @@ def after_delete(ctx, res, ids):
     _call("after_delete", ctx, res, ids)
 
 
+# body keys that a hook resolves itself (an invitee is posted as an email or username string)
+PSEUDO_FIELDS = {("invitee__is_invited_to__organization", "invitee"), ("invitee__is_invited_to__application", "invitee")}
+
+
 def accepts_pseudo_fields(res, body):
     return res.name == "user__is_member_of__application" and "username" in body
 

@@ -249,7 +249,7 @@ class Store:
         values = {}
         for k, v in body.items():
             f = res.by_name.get(k)
-            if f is None or f.hidden or f.expr and k != "is_final":
+            if f is None or f.hidden or f.expr and k != "is_final" or (res.name, k) in hooks.PSEUDO_FIELDS:
                 continue
             if (mode == "post" and not f.post) or (mode == "patch" and not f.patch):
                 continue

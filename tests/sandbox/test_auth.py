@@ -1,0 +1,124 @@
+"""Credentials: session token vs API key differences, guests, expired keys, the custom key routes."""
+
+import base64
+import json
+
+from .helpers import Api, apikey, guest, session
+
+
+def test_session_token_is_jwt_shaped_and_api_key_is_opaque_32_chars(sandbox):
+    parts = sandbox.session_token.split(".")
+    assert len(parts) == 3
+    assert json.loads(base64.urlsafe_b64decode(parts[0] + "==="))["alg"]
+    assert len(sandbox.api_key) == 32 and "." not in sandbox.api_key
+
+
+def test_whoami_shapes(sandbox):
+    for api in (session(sandbox), apikey(sandbox)):
+        assert api.get("/user/v1/whoami").json() == {"id": 1, "username": "admin", "email": "admin@acme.example"}
+        assert api.get("/actor/v1/whoami").json() == {"id": 1, "actorType": "user", "actorTypeId": 1,
+                                                      "username": "admin", "email": "admin@acme.example"}
+    for path in ("/user/v1/whoami", "/actor/v1/whoami"):
+        r = guest(sandbox).get(path)
+        assert r.status_code == 401 and r.content == b""
+
+
+def test_apikey_query_parameter_authenticates(sandbox):
+    r = guest(sandbox).get(f"/user/v1/whoami?apikey={sandbox.api_key}")
+    assert r.status_code == 200 and r.json()["username"] == "admin"
+
+
+def test_guest_reads_device_types_and_public_fleets_only(clean_sandbox):
+    g = guest(clean_sandbox)
+    assert len(g.d("/v7/device_type")) == 6
+    assert g.d("/v7/application") == []
+    r = g.get("/v7/application_environment_variable")
+    assert r.status_code == 401 and r.content == b""
+    session(clean_sandbox).patch("/v7/application(2)", {"is_public": True})
+    assert [a["id"] for a in g.d("/v7/application")] == [2]
+    assert [r["id"] for r in g.d("/v7/release")] == [8]
+
+
+def test_invalid_token_behaves_like_guest(sandbox):
+    bad = Api(sandbox.url, "not-a-real-key-000000000000000000")
+    assert bad.get("/v7/device_type").status_code == 200
+    assert bad.get("/v7/device").status_code == 401
+    forged_jwt = sandbox.session_token[:-4] + "AAAA"
+    assert Api(sandbox.url, forged_jwt).get("/v7/device").status_code == 401
+
+
+def test_user_full_key_route_needs_a_session_token(clean_sandbox):
+    r = session(clean_sandbox).post("/api-key/user/full", {"name": "ci", "description": "d"})
+    assert r.status_code == 200
+    key = r.json()
+    assert isinstance(key, str) and len(key) == 32
+    assert Api(clean_sandbox.url, key).get("/user/v1/whoami").json()["username"] == "admin"
+    r = apikey(clean_sandbox).post("/api-key/user/full", {"name": "ci"})
+    assert r.status_code == 401 and r.content == b""
+    r = session(clean_sandbox).post("/api-key/user/full", {"name": ""})
+    assert r.status_code == 400 and r.content == b""
+    r = session(clean_sandbox).post("/api-key/user/full", {"name": "x" * 51})
+    assert r.status_code == 400 and r.json() == ("It is necessary that each api key that has a name, has a name that "
+                                                 "has a Length (Type) that is less than or equal to 50.")
+    r = session(clean_sandbox).post("/api-key/user/full", {"name": "x", "expiryDate": "soon"})
+    assert r.status_code == 400 and r.json() == "Key expiry date should be a valid date"
+
+
+def test_expired_api_key_acts_as_guest(clean_sandbox):
+    key = session(clean_sandbox).post("/api-key/user/full", {"name": "old",
+                                                             "expiryDate": "2000-01-01T00:00:00.000Z"}).json()
+    assert Api(clean_sandbox.url, key).get("/user/v1/whoami").status_code == 401
+
+
+def test_provisioning_key_route(clean_sandbox):
+    r = apikey(clean_sandbox).post("/api-key/application/1/provisioning", {"name": "prov"})
+    assert r.status_code == 200 and isinstance(r.json(), str)
+    r = session(clean_sandbox).post("/api-key/application/abc/provisioning", {})
+    assert r.status_code == 400 and r.text == "Application id must be a number"
+    who = Api(clean_sandbox.url, apikey(clean_sandbox).post("/api-key/application/1/provisioning", {}).json())
+    assert who.get("/actor/v1/whoami").json()["actorType"] == "application"
+
+
+def test_api_key_resource_post_is_401_and_patch_delete_need_a_session(clean_sandbox):
+    s, k = session(clean_sandbox), apikey(clean_sandbox)
+    assert s.post("/v7/api_key", {"name": "x"}).status_code == 401
+    key_id = s.d("/v7/api_key?$select=id&$orderby=id asc")[0]["id"]
+    r = k.patch(f"/v7/api_key({key_id})", {"name": "renamed"})
+    assert r.status_code == 401 and r.content == b""
+    assert k.delete(f"/v7/api_key({key_id})").status_code == 401
+    assert s.patch(f"/v7/api_key({key_id})", {"name": "renamed"}).status_code == 200
+    r = s.patch(f"/v7/api_key({key_id})", {"description": "d" * 151})
+    assert r.status_code == 400 and r.json() == ("It is necessary that each api key that has a description, has a "
+                                                 "description that has a Length (Type) that is less than or equal to "
+                                                 "150.")
+
+
+def test_public_keys_are_own_only(clean_sandbox):
+    s = session(clean_sandbox)
+    r = s.post("/v7/user__has__public_key", {"user": 2, "public_key": "ssh-rsa X", "title": "t"})
+    assert r.status_code == 401
+    r = s.post("/v7/user__has__public_key", {"user": 1, "public_key": "not-a-key", "title": "t"})
+    assert r.status_code == 201
+    assert s.patch(f"/v7/user__has__public_key({r.json()['id']})", {"title": "new"}).status_code == 200
+    r = s.post("/v7/user__has__public_key", {"user": 1, "public_key": "k2", "title": "t" * 121})
+    assert r.status_code == 400
+
+
+def test_outsider_sees_nothing_of_the_org(clean_sandbox):
+    carol = Api(clean_sandbox.url, clean_sandbox.tokens_for("carol")["session_token"])
+    assert carol.d("/v7/application") == []
+    assert carol.d("/v7/device") == []
+    r = carol.post("/v7/application_environment_variable", {"application": 1, "name": "A", "value": "1"})
+    assert r.status_code == 401
+    assert carol.patch("/v7/application(1)", {"is_archived": True}).status_code == 200  # matched nothing
+    assert session(clean_sandbox).d("/v7/application(1)?$select=is_archived") == [{"is_archived": False}]
+    r = carol.post("/v7/organization", {"name": "Carol Co", "handle": "carol_co"})
+    assert r.status_code == 201
+
+
+def test_org_member_who_is_not_admin_cannot_edit_the_org(clean_sandbox):
+    alice = Api(clean_sandbox.url, clean_sandbox.tokens_for("alice")["api_key"])
+    assert alice.patch("/v7/organization(1)", {"name": "Hacked"}).status_code == 200  # no match for writes
+    assert session(clean_sandbox).d("/v7/organization(1)?$select=name") == [{"name": "Acme Corp"}]
+    assert alice.post("/v7/application_environment_variable",
+                      {"application": 1, "name": "A", "value": "1"}).status_code == 201
