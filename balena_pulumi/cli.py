@@ -29,7 +29,13 @@ def _add_sandbox(sub) -> None:
     p.set_defaults(func=run)
 
 
-SUBCOMMANDS = [_add_sandbox]
+def _add_stack_commands(sub) -> None:
+    from balena_pulumi.deploy import add_parser
+
+    add_parser(sub)
+
+
+SUBCOMMANDS = [_add_sandbox, _add_stack_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:

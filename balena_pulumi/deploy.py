@@ -15,17 +15,15 @@ import shutil
 import sys
 from pathlib import Path
 
-import yaml
-from pulumi import automation as auto
-
-from balena_pulumi import program
-from balena_pulumi.engine import REPO_ROOT, find_bin_dir, offline_env, pulumi_command
-
+# Pulumi and the program are imported when a command runs, so `balena-pulumi sandbox` stays light.
+REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STATE = Path.home() / ".balena-pulumi"
 
 
 def _prepare_work_dir(project_dir: Path, stack: str, work_dir: Path) -> None:
     """Copy Pulumi.yaml and the stack's config into work_dir, keeping the stack's encryption salt."""
+    import yaml
+
     source = project_dir / f"Pulumi.{stack}.yaml"
     if not source.exists():
         raise SystemExit(f"balena-pulumi: no stack config {source}")
@@ -40,7 +38,13 @@ def _prepare_work_dir(project_dir: Path, stack: str, work_dir: Path) -> None:
     target.write_text(yaml.safe_dump(config, sort_keys=False))
 
 
-def run(action: str, stack_name: str, *, project_dir: Path, state_dir: Path, yes: bool = True) -> int:
+def run(action: str, stack_name: str, *, project_dir: Path, state_dir: Path) -> int:
+    import yaml
+    from pulumi import automation as auto
+
+    from balena_pulumi import program
+    from balena_pulumi.engine import find_bin_dir, offline_env, pulumi_command
+
     api_url = os.environ.get("BALENA_API_URL", "https://api.balena-cloud.com")
     token = os.environ.get("BALENA_API_KEY") or os.environ.get("BALENA_API_TOKEN")
     if not token:
