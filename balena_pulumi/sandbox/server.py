@@ -119,8 +119,9 @@ class SandboxCore:
     def load_seed_doc(seed):
         if seed in (None, "default"):
             return DEFAULT_SEED
-        if seed == "empty":
-            return {"users": [], "organizations": [], "fleets": [], "token_owner": None}
+        if seed == "empty":  # reference data only (device types are read-only in the real API)
+            return {k: DEFAULT_SEED[k] for k in ("cpu_architectures", "device_types", "application_types")} | {
+                "token_owner": None}
         if isinstance(seed, dict):
             return seed
         with open(seed, encoding="utf-8") as fh:
@@ -407,6 +408,13 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):  # silence the default access log
         pass
 
+    def setup(self):
+        super().setup()
+        try:
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
+
     def _dispatch(self):
         method = self.command
         raw = self.path
@@ -453,9 +461,12 @@ class Handler(BaseHTTPRequestHandler):
         for k, v in resp.headers.items():
             self.send_header(k, v)
         self.send_header("Content-Length", str(len(resp.body)))
-        self.end_headers()
+        # one write for head and body: two small writes hit Nagle + delayed ACK (40 ms per request)
+        self._headers_buffer.append(b"\r\n")
         if self.command != "HEAD" and resp.body:
-            self.wfile.write(resp.body)
+            self._headers_buffer.append(resp.body)
+        self.wfile.write(b"".join(self._headers_buffer))
+        self._headers_buffer = []
 
     do_GET = do_POST = do_PATCH = do_DELETE = do_PUT = do_OPTIONS = do_HEAD = _dispatch
 
