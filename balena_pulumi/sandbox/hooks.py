@@ -77,6 +77,15 @@ def after_delete(ctx, res, ids):
 PSEUDO_FIELDS = {("invitee__is_invited_to__organization", "invitee"), ("invitee__is_invited_to__application", "invitee")}
 
 
+def raw_checks(res, body, mode):
+    """Checks pine hooks make on the raw body before type coercion (their message wins)."""
+    if res.name == "device" and mode == "post":
+        if body.get("device_name") is not None and not isinstance(body["device_name"], str):
+            raise ApiError(400, "Device name must be a string if provided.")
+        if body.get("uuid") is not None and not isinstance(body["uuid"], str):
+            raise ApiError(400, "Device UUID must be a string if provided.")
+
+
 def accepts_pseudo_fields(res, body):
     return res.name == "user__is_member_of__application" and "username" in body
 

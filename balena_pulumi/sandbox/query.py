@@ -275,13 +275,17 @@ class Compiler:
 # Reading
 
 
-def output_fields(res: Resource, select):
+def output_fields(res: Resource, select, expanded=()):
+    """Fields to shape. A navigation named in ``$select`` is fine when it is also expanded (the SDK's
+    ``service.get_all_by_application`` sends ``$select=service&$expand=service``): the expand fills it."""
     if select is None:
         return [f for f in res.fields if not f.hidden]
     out = []
     for name in select:
         f = res.by_name.get(name)
         if f is None or f.hidden:
+            if name in res.navs and name in expanded:
+                continue
             if name in res.navs:
                 raise not_implemented(f"$select of the navigation {name!r} without $expand")
             raise server_error(f"unknown field {name!r} in $select on {res.name}")
@@ -343,7 +347,7 @@ def select_rows(conn, res: Resource, auth: Auth, where_sql: str, where_params: l
         sql += " LIMIT ? OFFSET ?"
         params += [opts["top"] if opts.get("top") is not None else -1, opts.get("skip") or 0]
     rows = _rows(conn, sql, params)
-    fields = output_fields(res, opts.get("select"))
+    fields = output_fields(res, opts.get("select"), {i["nav"] for i in opts.get("expand") or []})
     out = [shape(res, r, fields) for r in rows]
     for item in opts.get("expand") or []:
         apply_expand(conn, res, auth, rows, out, item)
@@ -407,7 +411,7 @@ def apply_expand(conn, res: Resource, auth: Auth, rows, out, item):
     for cr in child_rows:
         grouped[cr["__pid"]].append(cr)
     skip, top = opts.get("skip") or 0, opts.get("top")
-    fields = output_fields(target, opts.get("select"))
+    fields = output_fields(target, opts.get("select"), {i["nav"] for i in opts.get("expand") or []})
     for r, o in zip(rows, out):
         kids = grouped[r["id"]][skip:]
         if top is not None:

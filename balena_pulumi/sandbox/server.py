@@ -131,8 +131,8 @@ class SandboxCore:
         doc = self.load_seed_doc(seed)
         with self.store.lock:
             old = {k: self.store.get_meta(k) for k in ("session_token", "api_key")}
-            self.store.wipe()
-            with self.store.tx():
+            with self.store.tx():  # one transaction: a bad seed document leaves the old state intact
+                self.store.wipe()
                 apply_seed(self.store, doc)
                 owner = doc.get("token_owner", "admin")
                 self.store.conn.execute('DELETE FROM "_sandbox_meta" WHERE k IN (\'session_token\', \'api_key\')')

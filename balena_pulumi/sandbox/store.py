@@ -192,7 +192,7 @@ class Store:
 
     def wipe(self):
         with self.tx() as c:
-            c.execute("PRAGMA defer_foreign_keys = ON")
+            c.execute("PRAGMA defer_foreign_keys = ON")  # no-op outside a transaction; tx() opens one
             for r in reversed(RESOURCES):
                 c.execute(f"DELETE FROM {q(r.name)}")
             c.execute('DELETE FROM "_sandbox_session"')
@@ -261,6 +261,7 @@ class Store:
             raise ApiError(401)
         access_filter(res, auth, "t0", write=True)  # raises 401 for guests / read-only roles
         with self.tx():
+            hooks.raw_checks(res, body, "post")
             values = self.coerce_body(res, body, "post")
             ctx = hooks.Ctx(self, auth)
             hooks.before_post(ctx, res, values, body)
@@ -295,6 +296,7 @@ class Store:
             raise ApiError(401)
         access_filter(res, auth, "t0", write=True)
         with self.tx():
+            hooks.raw_checks(res, body, "patch")
             values = self.coerce_body(res, body, "patch")
             ctx = hooks.Ctx(self, auth)
             if not values and not hooks.accepts_pseudo_fields(res, body):

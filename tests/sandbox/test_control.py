@@ -123,3 +123,9 @@ def test_keep_alive_connections_are_reused(sandbox):
         r = s.get(sandbox.url + "/v7/device_type", headers={"Authorization": f"Bearer {sandbox.api_key}"})
         assert r.status_code == 200
     assert r.raw.version == 11 and r.headers.get("Connection", "").lower() != "close"
+
+
+def test_a_bad_seed_document_leaves_the_current_state_intact(clean_sandbox):
+    r = requests.post(clean_sandbox.url + "/_sandbox/seed", json={"users": [{"no_username": 1}]})
+    assert r.status_code == 400
+    assert session(clean_sandbox).d("/v7/organization?$select=handle") == [{"handle": "acme"}]

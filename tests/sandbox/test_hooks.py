@@ -196,6 +196,8 @@ def test_device_post_validation_and_generated_name(clean_sandbox):
     assert r.json() == "Device UUID must be a 32 or 62 character long lower case hex string."
     r = api.post("/v7/device", {"belongs_to__application": 1, "is_of__device_type": 1, "device_name": "a\nb"})
     assert r.status_code == 400 and r.json() == "Device name cannot contain any newline characters."
+    r = api.post("/v7/device", {"belongs_to__application": 1, "is_of__device_type": 1, "device_name": 5})
+    assert r.status_code == 400 and r.json() == "Device name must be a string if provided."
     r = api.post("/v7/device", {"belongs_to__application": 1, "is_of__device_type": 1})
     assert r.status_code == 201
     dev = r.json()
