@@ -123,14 +123,14 @@ RESOURCES: list[Resource] = [
         ID(), CREATED(), F("references__device_type", "fk", required=True, fk="device_type"),
         F("is_referenced_by__alias", "short", required=True)],
         uniques=((("is_referenced_by__alias",), '"is_referenced_by__alias" must be unique.'),),
-        alt_keys=(("is_referenced_by__alias",),), access="global", guest=True, readonly=True),
+        access="global", guest=True, readonly=True),
     Resource("application_type", [
         ID(), CREATED(), F("name", "short", required=True), F("slug", "short", required=True),
         F("supports_web_url", "bool", default=False), F("supports_multicontainer", "bool", default=True),
         F("supports_gateway_mode", "bool", default=True), F("needs__os_version_range", "short"),
         F("requires_payment", "bool", default=False), F("is_legacy", "bool", default=False),
         F("description", "text"), F("maximum_device_count", "int")],
-        alt_keys=(("slug",),), uniques=((("slug",), '"slug" must be unique.'),),
+        uniques=((("slug",), '"slug" must be unique.'),),
         access="global", guest=True, readonly=True),
     Resource("organization", [
         ID(), CREATED(), F("name", "short", required=True), F("handle", "short", required=True),

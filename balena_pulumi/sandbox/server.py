@@ -4,14 +4,15 @@ Routing is thin: ``/v7/...`` goes to the generic pine operations in :mod:`.store
 (``/api-key/...``, ``/user/v1/whoami``, ``/actor/v1/whoami``, ``/config/vars``) are here; everything
 under ``/_sandbox/`` is the control API (never logged, never faulted).
 
-Fidelity gaps: application (provisioning) API keys authenticate only for ``/actor/v1/whoami``;
-elsewhere they act as guests. ``PUT``, ``$batch`` and ``$metadata`` answer 501.
+Fidelity gaps: application (provisioning) and device API keys authenticate only for
+``/actor/v1/whoami``; elsewhere they act as guests. ``PUT``, ``$batch`` and ``$metadata`` answer 501.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import re
 import socket
 import sys
 import threading
@@ -56,6 +57,12 @@ def error_response(e: ApiError) -> Response:
 
 def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _parse_int(text: str):
+    """JavaScript parseInt(text, 10): leading digits count ("12abc" -> 12), else None."""
+    m = re.match(r"\s*([+-]?\d+)", text)
+    return int(m.group(1)) if m else None
 
 
 def looks_like_jwt(token: str) -> bool:
@@ -202,12 +209,10 @@ class SandboxCore:
             u = self.store.one('SELECT * FROM "user" WHERE actor = ?', (k["is_of__actor"],))
             if u is not None:
                 return Auth("apikey", u["id"], u["actor"], u["username"], u["email"], key_id=k["id"])
-            app = self.store.one("SELECT id, slug, actor FROM application WHERE actor = ?", (k["is_of__actor"],))
-            if app is not None:
-                a = Auth("guest")
-                a.app_actor = app
-                return a
-            return Auth("guest")
+            a = Auth("guest")
+            a.app_actor = self.store.one("SELECT id, slug, actor FROM application WHERE actor = ?", (k["is_of__actor"],))
+            a.device_actor = self.store.one("SELECT id, uuid, actor FROM device WHERE actor = ?", (k["is_of__actor"],))
+            return a
 
     # -- dispatch --------------------------------------------------------------------------------
     def handle(self, method, raw_path, raw_query, headers, body_bytes) -> Response:
@@ -258,6 +263,10 @@ class SandboxCore:
             if app:
                 return Response(200, {"id": app["actor"], "actorType": "application", "actorTypeId": app["id"],
                                       "slug": app["slug"]})
+            dev = getattr(auth, "device_actor", None)
+            if dev:
+                return Response(200, {"id": dev["actor"], "actorType": "device", "actorTypeId": dev["id"],
+                                      "uuid": dev["uuid"]})
             raise ApiError(401)
         if path.startswith("/api-key/") and method == "POST":
             return self.api_key_route(path, pairs, headers, body_bytes)
@@ -267,6 +276,7 @@ class SandboxCore:
 
     # -- /api-key routes -------------------------------------------------------------------------------
     def api_key_route(self, path, pairs, headers, body_bytes):
+        """The key-creation routes of section 5.12; every success is 200 with the key as a JSON string."""
         auth = self.authenticate(headers, pairs)
         parts = path.strip("/").split("/")
         body = self._body(headers, body_bytes)
@@ -275,39 +285,79 @@ class SandboxCore:
                 raise ApiError(401)  # needs auth.create_token, which API keys lack
             name = body.get("name")
             if not isinstance(name, str) or not name:
+                raise ApiError(400)  # zod validation: empty body
+            if body.get("description") is not None and not isinstance(body["description"], str):
                 raise ApiError(400)
-            return self._create_key(auth.actor_id, body, auth)
+            return self._create_key(auth.actor_id, body)
         if len(parts) == 4 and parts[1] == "application" and parts[3] == "provisioning":
-            if not parts[2].isdigit():
+            app_id = _parse_int(parts[2])
+            if app_id is None:
                 raise ApiError(400, "Application id must be a number", plain=True)
-            if not auth.is_user:
-                raise ApiError(401)
-            from .query import access_filter
-
-            with self.store.lock:
-                where = access_filter(BY_NAME["application"], auth, "t0", write=True)
-                app = self.store.one(f"SELECT t0.actor FROM application t0 WHERE t0.id = ? AND {where}",
-                                     (int(parts[2]),))
-            if app is None:
-                raise ApiError(403)
-            if body.get("name") is not None and not isinstance(body.get("name"), str):
-                raise ApiError(400)
-            return self._create_key(app["actor"], body, auth)
+            return self._create_key(self._actor_for("application", app_id, auth), body)
+        if len(parts) == 4 and parts[1] == "device" and parts[3] == "device-key":
+            dev_id = _parse_int(parts[2])
+            if dev_id is None:
+                raise ApiError(400, "Device id must be a number", plain=True)
+            return self._create_key(self._actor_for("device", dev_id, auth), body, chosen=body.get("apiKey"))
+        if parts[1:] in (["v1"], ["v2"]):
+            return self._generic_key(parts[1], body, auth)
         raise not_implemented(f"the custom route POST {path}")
 
-    def _create_key(self, actor_id, body, auth):
-        desc = body.get("description")
-        if desc is not None and not isinstance(desc, str):
+    _ROLE_ACTOR = {"provisioning-api-key": "application", "device-api-key": "device", "named-user-api-key": "user"}
+
+    def _generic_key(self, version, body, auth):
+        actor_type, actor_type_id, roles = body.get("actorType"), body.get("actorTypeId"), body.get("roles")
+        if actor_type not in ("application", "user", "device") or isinstance(actor_type_id, bool) \
+                or not isinstance(actor_type_id, int) or not isinstance(roles, list) or not roles \
+                or any(not isinstance(r, str) or not r for r in roles):
             raise ApiError(400)
-        expiry = body.get("expiryDate")
+        if version == "v2" and "expiryDate" not in body:
+            raise ApiError(400, "Key expiry date should be a valid date")
+        if len(roles) != 1:
+            raise ApiError(400, "API Keys currently only support a single role")
+        if not body.get("name") and roles[0].startswith("named-"):
+            raise ApiError(400, f"API keys with the '{roles[0]}' role require a name")
+        if self._ROLE_ACTOR.get(roles[0]) != actor_type:
+            raise ApiError(403)
+        if actor_type == "user":
+            if auth.kind != "session":
+                raise ApiError(401)
+            if actor_type_id != auth.user_id:
+                raise ApiError(403)
+            return self._create_key(auth.actor_id, body, chosen=body.get("apiKey"))
+        return self._create_key(self._actor_for(actor_type, actor_type_id, auth), body, chosen=body.get("apiKey"))
+
+    def _actor_for(self, resource, row_id, auth):
+        """The actor of a fleet or device the caller may write to; 401 without user credentials, else 403."""
+        if not auth.is_user:
+            raise ApiError(401)
+        from .query import access_filter
+
+        with self.store.lock:
+            where = access_filter(BY_NAME[resource], auth, "t0", write=True)
+            row = self.store.one(f"SELECT t0.actor FROM {resource} t0 WHERE t0.id = ? AND {where}", (row_id,))
+        if row is None:
+            raise ApiError(403)
+        return row["actor"]
+
+    def _create_key(self, actor_id, body, chosen=None):
+        name, desc, expiry = body.get("name"), body.get("description"), body.get("expiryDate")
+        if name is not None and not isinstance(name, str):
+            raise ApiError(400, "Key name should be a string value")
+        if desc is not None and not isinstance(desc, str):
+            raise ApiError(400, "Key description should be a string value")
         if expiry is not None:
             expiry = parse_date(expiry) if isinstance(expiry, str) else None
             if expiry is None:
                 raise ApiError(400, "Key expiry date should be a valid date")
-        values = {"name": body.get("name"), "description": desc}
+        values = {"name": name or None, "description": desc}
         check_api_key_fields(values)
-        key = new_api_key_secret()
+        if chosen is not None and (not isinstance(chosen, str) or not chosen):
+            raise ApiError(400)
+        key = chosen or new_api_key_secret()
         with self.store.tx():
+            if self.store.one("SELECT 1 AS x FROM api_key WHERE key = ?", (key,)):
+                raise ApiError(409, '"key" must be unique.')
             self.store.raw_insert("api_key", {"key": key, "is_of__actor": actor_id, "name": values["name"],
                                               "description": desc, "expiry_date": expiry, "created_at": now_iso()})
         return Response(200, key)

@@ -122,3 +122,41 @@ def test_org_member_who_is_not_admin_cannot_edit_the_org(clean_sandbox):
     assert session(clean_sandbox).d("/v7/organization(1)?$select=name") == [{"name": "Acme Corp"}]
     assert alice.post("/v7/application_environment_variable",
                       {"application": 1, "name": "A", "value": "1"}).status_code == 201
+
+
+def test_provisioning_route_parses_the_id_like_parseint_and_checks_metadata(clean_sandbox):
+    s = session(clean_sandbox)
+    assert s.post("/api-key/application/1abc/provisioning", {}).status_code == 200
+    r = s.post("/api-key/application/1/provisioning", {"description": 5})
+    assert r.status_code == 400 and r.json() == "Key description should be a string value"
+    assert s.post("/api-key/application/999/provisioning", {}).status_code == 403
+    assert guest(clean_sandbox).post("/api-key/application/1/provisioning", {}).status_code == 401
+
+
+def test_device_key_route_and_device_whoami(clean_sandbox):
+    r = session(clean_sandbox).post("/api-key/device/1/device-key", {"apiKey": "chosen-device-key"})
+    assert r.status_code == 200 and r.json() == "chosen-device-key"
+    who = Api(clean_sandbox.url, "chosen-device-key").get("/actor/v1/whoami").json()
+    assert who["actorType"] == "device" and who["actorTypeId"] == 1 and len(who["uuid"]) == 32
+    r = session(clean_sandbox).post("/api-key/device/x/device-key", {})
+    assert r.status_code == 400 and r.text == "Device id must be a number"
+
+
+def test_generic_key_routes_v1_and_v2(clean_sandbox):
+    s = session(clean_sandbox)
+    r = s.post("/api-key/v1", {"actorType": "application", "actorTypeId": 1, "roles": ["provisioning-api-key"]})
+    assert r.status_code == 200 and isinstance(r.json(), str)
+    r = s.post("/api-key/v1", {"actorType": "application", "actorTypeId": 1, "roles": ["a", "b"]})
+    assert r.status_code == 400 and r.json() == "API Keys currently only support a single role"
+    r = s.post("/api-key/v1", {"actorType": "user", "actorTypeId": 1, "roles": ["named-user-api-key"]})
+    assert r.status_code == 400 and r.json() == "API keys with the 'named-user-api-key' role require a name"
+    r = s.post("/api-key/v1", {"actorType": "robot", "actorTypeId": 1, "roles": ["x"]})
+    assert r.status_code == 400 and r.content == b""
+    r = s.post("/api-key/v2", {"actorType": "user", "actorTypeId": 1, "roles": ["named-user-api-key"], "name": "n"})
+    assert r.status_code == 400 and r.json() == "Key expiry date should be a valid date"
+    r = s.post("/api-key/v2", {"actorType": "user", "actorTypeId": 1, "roles": ["named-user-api-key"], "name": "n",
+                               "expiryDate": None})
+    assert r.status_code == 200
+    r = apikey(clean_sandbox).post("/api-key/v2", {"actorType": "user", "actorTypeId": 1,
+                                                   "roles": ["named-user-api-key"], "name": "n", "expiryDate": None})
+    assert r.status_code == 401

@@ -74,3 +74,17 @@ def test_empty_seed_keeps_device_types_but_has_no_users_or_tokens():
         assert sb.session_token is None and sb.api_key is None
         assert requests.get(sb.url + "/v7/application").json() == {"d": []}
         assert len(requests.get(sb.url + "/v7/device_type").json()["d"]) == 6
+
+
+def test_seed_from_a_json_file(tmp_path):
+    import json
+
+    from balena_pulumi.sandbox import DEFAULT_SEED
+
+    doc = json.loads(json.dumps(DEFAULT_SEED))
+    doc["fleets"] = doc["fleets"][1:]
+    path = tmp_path / "seed.json"
+    path.write_text(json.dumps(doc))
+    with Sandbox(seed=str(path)) as sb:
+        r = requests.get(sb.url + "/v7/application?$select=slug", headers={"Authorization": f"Bearer {sb.api_key}"})
+        assert r.json() == {"d": [{"slug": "acme/staging"}]}

@@ -219,3 +219,22 @@ def test_release_tag_keys_may_be_164_long_and_device_tag_values_10000(clean_sand
 def test_post_to_a_missing_parent_is_401_empty(clean_sandbox):
     r = session(clean_sandbox).post("/v7/application_tag", {"application": 999, "tag_key": "k", "value": "v"})
     assert r.status_code == 401 and r.content == b""
+
+
+def test_concurrent_duplicate_posts_give_one_201_and_409s(clean_sandbox):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def post(_):
+        return session(clean_sandbox).post("/v7/application_environment_variable",
+                                           {"application": 1, "name": "RACE", "value": "v"}).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        codes = sorted(pool.map(post, range(16)))
+    assert codes == [201] + [409] * 15
+
+
+def test_alternate_keys_outside_the_reference_table_are_500(sandbox):
+    for path in ("/v7/device_type_alias(is_referenced_by__alias='nuc')", "/v7/application_type(slug='microservices')",
+                 "/v7/device(device_name='production-1')"):
+        r = session(sandbox).get(path)
+        assert r.status_code == 500 and r.content == b"", path
