@@ -57,12 +57,21 @@ def after_post(ctx, res, new_id, values):
     _call("after_post", ctx, res, new_id, values)
 
 
+def validate_patch(ctx, res, values, body):
+    """Value-only checks (pine's POSTPARSE hooks): they run before, and whether or not, any row matches."""
+    _call("validate_patch", ctx, res, values, body)
+
+
 def before_patch(ctx, res, ids, values, body):
     _call("before_patch", ctx, res, ids, values, body)
 
 
 def after_patch(ctx, res, ids, values):
     _call("after_patch", ctx, res, ids, values)
+
+
+def validate_delete(ctx, res):
+    _call("validate_delete", ctx, res)
 
 
 def before_delete(ctx, res, ids):
@@ -139,7 +148,7 @@ def after_post_organization(ctx, new_id, values):
             "effective_seat_role": "administrator"})
 
 
-def before_patch_organization(ctx, ids, values, body):
+def validate_patch_organization(ctx, values, body):
     _check_org(values)
 
 
@@ -215,11 +224,12 @@ def after_post_application(ctx, new_id, values):
     pass
 
 
-def before_patch_application(ctx, ids, values, body):
-    if "app_name" in values:
-        if values["app_name"] is None:
-            raise ApiError(400, '"app_name" cannot be null')
+def validate_patch_application(ctx, values, body):
+    if values.get("app_name") is not None:
         _check_app_name(values["app_name"])
+
+
+def before_patch_application(ctx, ids, values, body):
     if values.get("is_for__device_type") is not None:
         new_arch = ctx.store.one("SELECT is_of__cpu_architecture AS a FROM device_type WHERE id = ?",
                                  (values["is_for__device_type"],))
@@ -461,7 +471,7 @@ def before_post_service(ctx, values, body):
     _check_service(values)
 
 
-def before_patch_service(ctx, ids, values, body):
+def validate_patch_service(ctx, values, body):
     _check_service(values)
 
 
@@ -513,10 +523,11 @@ def before_post_device(ctx, values, body):
     values["actor"] = ctx.store.new_actor()
 
 
-def before_patch_device(ctx, ids, values, body):
+def validate_patch_device(ctx, values, body):
     _check_device_name(values.get("device_name"))
-    if "device_name" in values and values["device_name"] is None:
-        raise ApiError(400, '"device_name" cannot be null')
+
+
+def before_patch_device(ctx, ids, values, body):
     moving = values.get("belongs_to__application") is not None
     if moving:
         from .query import access_filter
@@ -593,12 +604,12 @@ def _var_hooks(res_name):
         check_var_name(res_name, values.get("name"))
         check_var_value(BY_NAME[res_name], values.get("value"))
 
-    def before_patch(ctx, ids, values, body):
+    def validate_patch(ctx, values, body):
         check_var_name(res_name, values.get("name"))
         check_var_value(BY_NAME[res_name], values.get("value"))
 
     globals()[f"before_post_{res_name}"] = before_post
-    globals()[f"before_patch_{res_name}"] = before_patch
+    globals()[f"validate_patch_{res_name}"] = validate_patch
 
 
 for _n in CONFIG_VARS | ENV_VARS:
@@ -627,7 +638,7 @@ def check_tag(res, values):
 
 def _tag_hooks(res_name):
     globals()[f"before_post_{res_name}"] = lambda ctx, values, body: check_tag(BY_NAME[res_name], values)
-    globals()[f"before_patch_{res_name}"] = lambda ctx, ids, values, body: check_tag(BY_NAME[res_name], values)
+    globals()[f"validate_patch_{res_name}"] = lambda ctx, values, body: check_tag(BY_NAME[res_name], values)
 
 
 for _n in _TAG_KEY_MAX:
@@ -710,13 +721,13 @@ def before_post_api_key(ctx, values, body):
     raise ApiError(401)  # keys come only from the /api-key/... routes
 
 
-def before_patch_api_key(ctx, ids, values, body):
+def validate_patch_api_key(ctx, values, body):
     if ctx.auth.kind != "session":
         raise ApiError(401)
     check_api_key_fields(values)
 
 
-def before_delete_api_key(ctx, ids):
+def validate_delete_api_key(ctx):
     if ctx.auth.kind != "session":
         raise ApiError(401)
 
@@ -730,7 +741,7 @@ def before_post_user__has__public_key(ctx, values, body):
     _check_pubkey(values)
 
 
-def before_patch_user__has__public_key(ctx, ids, values, body):
+def validate_patch_user__has__public_key(ctx, values, body):
     _check_pubkey(values)
 
 

@@ -301,6 +301,7 @@ class Store:
             ctx = hooks.Ctx(self, auth)
             if not values and not hooks.accepts_pseudo_fields(res, body):
                 raise server_error("PATCH requests must update at least one field")
+            hooks.validate_patch(ctx, res, values, body)
             ids = self.matching_ids(res, auth, key, opts)
             if not ids:
                 return
@@ -321,12 +322,13 @@ class Store:
             raise ApiError(401)
         access_filter(res, auth, "t0", write=True)
         with self.tx():
+            ctx = hooks.Ctx(self, auth)
+            hooks.validate_delete(ctx, res)
             ids = self.matching_ids(res, auth, key, opts)
             if not ids:
                 if res.name == "application" and key is not None:
                     raise ApiError(404, "Application(s) not found.")
                 return
-            ctx = hooks.Ctx(self, auth)
             hooks.before_delete(ctx, res, ids)
             marks = ",".join("?" * len(ids))
             try:

@@ -86,6 +86,7 @@ def test_api_key_resource_post_is_401_and_patch_delete_need_a_session(clean_sand
     r = k.patch(f"/v7/api_key({key_id})", {"name": "renamed"})
     assert r.status_code == 401 and r.content == b""
     assert k.delete(f"/v7/api_key({key_id})").status_code == 401
+    assert k.delete("/v7/api_key(99999)").status_code == 401  # no permission at all, not "nothing matched"
     assert s.patch(f"/v7/api_key({key_id})", {"name": "renamed"}).status_code == 200
     r = s.patch(f"/v7/api_key({key_id})", {"description": "d" * 151})
     assert r.status_code == 400 and r.json() == ("It is necessary that each api key that has a description, has a "

@@ -136,3 +136,12 @@ def test_filter_patch_and_delete(clean_sandbox):
     assert r.status_code == 200
     assert api.delete("/v7/application_environment_variable(application=1,name='B')").status_code == 200
     assert api.d("/v7/application_environment_variable") == []
+
+
+def test_select_may_name_a_navigation_that_is_also_expanded(sandbox):
+    # balena-sdk's service.get_all_by_application sends $select=service&$expand=service(...)
+    api = session(sandbox)
+    assert api.d("/v7/application(1)?$select=service&$expand=service($select=service_name;$orderby=id asc)") == [
+        {"service": [{"service_name": "main"}, {"service_name": "worker"}]}]
+    nested = api.d("/v7/device(1)?$select=id&$expand=service_install($select=service;$expand=service($select=id))")
+    assert nested[0]["service_install"][0] == {"service": [{"id": 1}]}

@@ -238,3 +238,11 @@ def test_alternate_keys_outside_the_reference_table_are_500(sandbox):
                  "/v7/device(device_name='production-1')"):
         r = session(sandbox).get(path)
         assert r.status_code == 500 and r.content == b"", path
+
+
+def test_patch_validation_applies_even_when_no_row_matches(sandbox):
+    r = session(sandbox).patch("/v7/application_environment_variable?$filter=name eq 'NONE'", {"name": "1BAD"})
+    assert r.status_code == 400
+    assert r.json() == "Environment variable names can only contain alphanumeric characters and underscores."
+    r = session(sandbox).patch("/v7/device_tag(9999)", {"tag_key": "a b"})
+    assert r.status_code == 400 and r.json() == "Tag keys cannot contain whitespace."
