@@ -290,9 +290,9 @@ class Parser:
     def orderby(self):
         items = []
         while True:
-            e = self.primary()
-            if e[0] not in ("path", "count"):
-                raise ParseError("$orderby takes field paths")
+            e = self.additive()
+            if e[0] == "lit":
+                raise ParseError("$orderby takes field paths or expressions over them")
             direction = "desc"  # pine: no direction means DESCENDING
             tok = self.peek()
             if tok in (("name", "asc"), ("name", "desc")):

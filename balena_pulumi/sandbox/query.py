@@ -60,7 +60,7 @@ def access_filter(res: Resource, auth: Auth, alias: str, write: bool) -> str:
         return "1"
     t = alias
     if res.access == "global":
-        if write:
+        if write or not (auth.is_user or res.guest):
             raise ApiError(401)
         return "1"
     if not auth.is_user:
@@ -79,6 +79,13 @@ def access_filter(res: Resource, auth: Auth, alias: str, write: bool) -> str:
     if res.access == "org_child":
         col = "is_member_of__organization" if res.name == "organization_membership" else "is_invited_to__organization"
         return f"{t}.{col} IN ({_admin_orgs(uid) if write else _member_orgs(uid)})"
+    if res.access == "invitee":  # only invitees of invites the caller can see
+        if write:
+            raise ApiError(401)
+        return (f"{t}.id IN (SELECT i.invitee FROM invitee__is_invited_to__organization i WHERE "
+                f"i.is_invited_to__organization IN ({_member_orgs(uid)}) UNION SELECT i.invitee FROM "
+                f"invitee__is_invited_to__application i WHERE i.is_invited_to__application IN "
+                f"({_apps(uid, include_public=False)}))")
     if res.access in ("user", "actor"):
         if write:
             raise ApiError(401)

@@ -234,7 +234,7 @@ RESOURCES: list[Resource] = [
         uniques=((("user", "is_member_of__application"), '"user" and "is_member_of__application" must be unique.'),),
         app_expr="{t}.is_member_of__application"),
     Resource("invitee", [ID(), CREATED(), F("email", "short", required=True)],
-             uniques=((("email",), '"email" must be unique.'),), access="user", readonly=True),
+             uniques=((("email",), '"email" must be unique.'),), access="invitee", readonly=True),
     Resource("invitee__is_invited_to__organization", [
         ID(), CREATED(), F("invitee", "fk", required=True, fk="invitee", patch=False),
         F("is_invited_to__organization", "fk", required=True, fk="organization", patch=False),

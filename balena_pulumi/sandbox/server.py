@@ -391,7 +391,7 @@ class SandboxCore:
             for k, _ in pairs:
                 if k == "returnResource" and dict(pairs)[k] == "false":
                     created = {"id": created["id"]}
-            return Response(201, created, headers={"Location": f"/v7/{res.name}(@id)?@id={created['id']}",
+            return Response(201, created, headers={"Location": f"/v7/{name}(@id)?@id={created['id']}",
                                                    "Cache-Control": "no-cache"})
         if method == "PATCH":
             body = self._body(headers, body_bytes)

@@ -1,0 +1,1 @@
+"""Tests of the sandbox (balena_pulumi/sandbox) over real HTTP on loopback."""

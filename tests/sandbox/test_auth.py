@@ -161,3 +161,9 @@ def test_generic_key_routes_v1_and_v2(clean_sandbox):
     r = apikey(clean_sandbox).post("/api-key/v2", {"actorType": "user", "actorTypeId": 1,
                                                    "roles": ["named-user-api-key"], "name": "n", "expiryDate": None})
     assert r.status_code == 401
+
+
+def test_guest_cannot_read_roles_users_or_invitees(sandbox):
+    for res in ("organization_membership_role", "user", "invitee", "organization"):
+        r = guest(sandbox).get(f"/v7/{res}")
+        assert r.status_code == 401 and r.content == b"", res

@@ -145,3 +145,13 @@ def test_select_may_name_a_navigation_that_is_also_expanded(sandbox):
         {"service": [{"service_name": "main"}, {"service_name": "worker"}]}]
     nested = api.d("/v7/device(1)?$select=id&$expand=service_install($select=service;$expand=service($select=id))")
     assert nested[0]["service_install"][0] == {"service": [{"id": 1}]}
+
+
+def test_orderby_accepts_functions_and_navigation_paths(sandbox):
+    api = session(sandbox)
+    assert ids(api, "/v7/application?$select=id&$orderby=length(app_name) asc") == [2, 1]
+    assert ids(api, "/v7/device?$select=id&$orderby=belongs_to__application/app_name asc,id desc") == [3, 2, 1, 4]
+
+
+def test_parameter_alias_in_filter(sandbox):
+    assert ids(session(sandbox), "/v7/organization?$select=id&$filter=handle eq @h&@h='acme'") == [1]
