@@ -182,11 +182,6 @@ def test_organization_member_role_change(client):
     )
 
 
-@pytest.mark.xfail(
-    reason="sandbox discrepancy: POST invitee__is_invited_to__* with an email invitee answers 400 "
-    '"invitee" is not a number; the reference (5.11) says the SDKs post an email and the cloud converts it',
-    strict=False,
-)
 def test_invites_create_and_delete(client):
     org = client.organizations.get_by_handle("acme")
     inv = client.invites("organization").create(org.id, "new.person@example.com", "member", "welcome")
