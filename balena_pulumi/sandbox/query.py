@@ -91,11 +91,13 @@ def access_filter(res: Resource, auth: Auth, alias: str, write: bool) -> str:
             raise ApiError(401)
         return "1"
     if res.access == "self_keys":
+        # [CLOUD] own keys; keys of fleets (and their devices) readable by members, writable (with a
+        # session token, see hooks) by administrators of the fleet's organization
         own = f"{t}.is_of__actor = {int(auth.actor_id)}"
-        if write:
-            return own
-        return (f"({own} OR {t}.is_of__actor IN (SELECT a.actor FROM application a WHERE a.id IN "
-                f"({_apps(uid, include_public=False)})))")
+        apps = (f"SELECT a.id FROM application a WHERE a.organization IN ({_admin_orgs(uid)})" if write
+                else _apps(uid, include_public=False))
+        return (f"({own} OR {t}.is_of__actor IN (SELECT a.actor FROM application a WHERE a.id IN ({apps})) "
+                f"OR {t}.is_of__actor IN (SELECT d.actor FROM device d WHERE d.belongs_to__application IN ({apps})))")
     if res.access == "self_pubkeys":
         return f'{t}."user" = {int(uid)}'
     raise server_error(f"no access rule for {res.name}")

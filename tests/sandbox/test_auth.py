@@ -167,3 +167,16 @@ def test_guest_cannot_read_roles_users_or_invitees(sandbox):
     for res in ("organization_membership_role", "user", "invitee", "organization"):
         r = guest(sandbox).get(f"/v7/{res}")
         assert r.status_code == 401 and r.content == b"", res
+
+
+def test_org_administrator_can_revoke_a_fleet_provisioning_key_but_a_member_cannot(clean_sandbox):
+    s = session(clean_sandbox)
+    s.post("/api-key/application/1/provisioning", {"name": "factory"})
+    actor = s.d("/v7/application(1)?$select=actor")[0]["actor"]["__id"]
+    key_id = s.d(f"/v7/api_key?$filter=is_of__actor eq {actor}&$select=id")[0]["id"]
+    alice = Api(clean_sandbox.url, clean_sandbox.tokens_for("alice")["session_token"])
+    assert alice.d(f"/v7/api_key?$filter=is_of__actor eq {actor}&$select=id") == [{"id": key_id}]
+    assert alice.delete(f"/v7/api_key({key_id})").status_code == 200  # matches nothing she may delete
+    assert s.d(f"/v7/api_key({key_id})?$select=id") == [{"id": key_id}]
+    assert s.delete(f"/v7/api_key({key_id})").status_code == 200
+    assert s.d(f"/v7/api_key({key_id})") == []
