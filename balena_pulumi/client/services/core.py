@@ -103,6 +103,13 @@ class Fleets(_Service[Fleet]):
         self._patch(fleet_id, {"should_be_running__release": int(release_id), "should_track_latest_release": False},
                     invalidate=False)
 
+    def get_with_target(self, id: int) -> tuple[Fleet, Release | None]:
+        """The fleet and its target release (``should_be_running__release``), in one request."""
+        rows = self._get_rows(int(id), expand="should_be_running__release")
+        if not rows:
+            raise self._not_found(f"with id {id}")
+        return self._from_wire(rows[0]), _expanded_release(rows[0].get("should_be_running__release"))
+
     def latest_trackable_release(self, fleet_id: int) -> Release | None:
         """The newest final, test-passing, non-invalidated, successful release (one request)."""
         rows = self._client.releases._get_rows(
@@ -120,6 +127,13 @@ class Fleets(_Service[Fleet]):
             body["should_be_running__release"] = latest.id
         self._patch(fleet_id, body, invalidate=False)
         return latest.id if latest else None
+
+
+def _expanded_release(value: Any) -> Release | None:
+    # An expanded to-one navigation is a list of zero or one rows.
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return Release.model_validate(value[0])
+    return None
 
 
 class DeviceTypes(_Service[DeviceType]):
@@ -190,6 +204,10 @@ class Releases(_Service[Release]):
         if not _COMMIT_RE.match(c):
             raise ValueError(f"commit must be a full 32- or 40-character hex hash, not {commit!r}")
         return self._find(fleet_id, "commit", c, f"with commit {c}")
+
+    def find_by_id(self, fleet_id: int, release_id: int) -> Release:
+        """Release by id, only if it belongs to this fleet (one request; cached once successful)."""
+        return self._find(fleet_id, "id", int(release_id), f"with id {int(release_id)}")
 
     def find_by_version(self, fleet_id: int, version: str) -> Release:
         """Release of a fleet by raw version: ``1.2.3`` and ``1.2.3+rev1`` are different releases."""
@@ -279,6 +297,13 @@ class Devices(_Service[Device]):
         self, id: int, *, name: str | None = None, note: str | None = None, fleet_id: int | None = None
     ) -> None:
         self._patch(id, drop_none(device_name=name, note=note, belongs_to__application=fleet_id))
+
+    def get_with_pin(self, id: int) -> tuple[Device, Release | None]:
+        """The device and the release it is pinned on (``is_pinned_on__release``), in one request."""
+        rows = self._get_rows(int(id), expand="is_pinned_on__release")
+        if not rows:
+            raise self._not_found(f"with id {id}")
+        return self._from_wire(rows[0]), _expanded_release(rows[0].get("is_pinned_on__release"))
 
     def pin(self, device_id: int, release_id: int | None) -> None:
         """Pin a device to a release, or unpin with None (``is_pinned_on__release``; one PATCH)."""
