@@ -363,6 +363,7 @@ def split_query(raw_query: str) -> list[tuple[str, str]]:
     parts: list[str] = []
     buf: list[str] = []
     in_q = False
+    depth = 0  # nested $expand options may also be separated by '&' inside their parentheses
     i, n = 0, len(raw_query)
     while i < n:
         c = raw_query[i]
@@ -372,7 +373,13 @@ def split_query(raw_query: str) -> list[tuple[str, str]]:
             buf.append(raw_query[i:i + step])
             i += step
             continue
-        if c == "&" and not in_q:
+        if not in_q:
+            lc = raw_query[i:i + 3].lower()
+            if c == "(" or lc == "%28":
+                depth += 1
+            elif (c == ")" or lc == "%29") and depth:
+                depth -= 1
+        if c == "&" and not in_q and depth == 0:
             parts.append("".join(buf))
             buf = []
         else:

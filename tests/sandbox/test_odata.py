@@ -155,3 +155,8 @@ def test_orderby_accepts_functions_and_navigation_paths(sandbox):
 
 def test_parameter_alias_in_filter(sandbox):
     assert ids(session(sandbox), "/v7/organization?$select=id&$filter=handle eq @h&@h='acme'") == [1]
+
+
+def test_nested_expand_options_may_be_separated_by_ampersand(sandbox):
+    app = session(sandbox).d("/v7/application(1)?$select=id&$expand=owns__release($select=id&$top=1&$orderby=id asc)")[0]
+    assert app["owns__release"] == [{"id": 1}]
