@@ -1,7 +1,8 @@
 """Shared fixtures: one default-seeded sandbox per test session, reset on demand.
 
-``sandbox`` is started once (session scope). Tests that write should take ``clean_sandbox`` instead: it
-resets the sandbox to the default seed and clears the request log and faults first. The admin's session
+``sandbox`` is started once (session scope); tests that only read may use it. Tests that write take
+``clean_sandbox``: it resets the sandbox to the default seed and clears the request log and faults before
+the test, and resets again afterwards. The admin's session
 token and API key do not change across resets.
 """
 
@@ -27,4 +28,7 @@ def clean_sandbox(sandbox):
     sandbox.clear_requests()
     sandbox.clear_faults()
     yield sandbox
+    # reset again so that read-only tests on the shared ``sandbox`` always see the default seed
     sandbox.clear_faults()
+    sandbox.reset("default")
+    sandbox.clear_requests()

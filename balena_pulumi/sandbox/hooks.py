@@ -273,9 +273,18 @@ def before_delete_application(ctx, ids):
                      ids)
 
 
+def _drop_orphan_actors(ctx):
+    # an actor goes with its fleet or device, and its API keys (provisioning, device keys) with it
+    ctx.conn.execute('DELETE FROM actor WHERE id NOT IN (SELECT actor FROM application UNION SELECT actor FROM '
+                     'device UNION SELECT actor FROM "user")')
+
+
 def after_delete_application(ctx, ids):
-    ctx.conn.execute("DELETE FROM actor WHERE id NOT IN (SELECT actor FROM application UNION SELECT actor FROM "
-                     "device UNION SELECT actor FROM user UNION SELECT is_of__actor FROM api_key)")
+    _drop_orphan_actors(ctx)
+
+
+def after_delete_device(ctx, ids):
+    _drop_orphan_actors(ctx)
 
 
 def _ensure_service_installs(ctx, device_where, params):

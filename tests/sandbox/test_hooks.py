@@ -279,3 +279,13 @@ def test_invites_store_invitee_and_can_be_revoked(clean_sandbox):
     assert r2.status_code == 201
     assert api.delete(f"/v7/organization_invite({r.json()['id']})").status_code == 200
     assert api.d("/v7/organization_invite") == []
+
+
+def test_deleting_a_fleet_or_device_removes_its_api_keys(clean_sandbox):
+    api = session(clean_sandbox)
+    api.post("/api-key/application/2/provisioning", {"name": "p"})
+    api.post("/api-key/device/1/device-key", {})
+    before = len(api.d("/v7/api_key"))
+    assert api.delete("/v7/application(2)").status_code == 200
+    assert api.delete("/v7/device(1)").status_code == 200
+    assert len(api.d("/v7/api_key")) == before - 2
