@@ -140,6 +140,17 @@ class Invites(_Service[Invite]):
     def list(self, parent_id: int) -> list[Invite]:
         return self._list(odata.eq(self.parent_field, int(parent_id)))
 
+    def find(self, parent_id: int, email: str) -> Invite:
+        """The invite of this email address to the parent (one request); :class:`NotFound` when none."""
+        rows = self._get_rows(
+            filter=odata.and_(odata.eq(self.parent_field, int(parent_id)), odata.eq("invitee/email", email)),
+            top=1,
+            orderby="id asc",
+        )
+        if not rows:
+            raise self._not_found(f"of {email!r} to {self.kind} {parent_id}")
+        return self._from_wire(rows[0])
+
     def create(self, parent_id: int, invitee: str, role: str | None = None, message: str | None = None) -> Invite:
         body: dict[str, Any] = {"invitee": invitee, self.parent_field: int(parent_id), "message": message}
         if role is not None:
@@ -197,8 +208,7 @@ class ApiKeys(_Service[ApiKey]):
         return data
 
     def _find_new(self, actor_id: int, name: str | None) -> int | None:
-        if name is None:
-            return None
+        # The actor's newest key with this name (``name eq null`` for an unnamed provisioning key).
         rows = self._get_rows(
             filter=odata.and_(odata.eq("is_of__actor", actor_id), odata.eq("name", name)),
             orderby=[("created_at", "desc"), ("id", "desc")],
@@ -235,13 +245,18 @@ class ApiKeys(_Service[ApiKey]):
         expiry_date: _dt.datetime | str | None = None,
         *,
         resolve_id: bool = True,
+        actor_id: int | None = None,
     ) -> NewApiKey:
-        """Provisioning key of a fleet via ``POST /api-key/application/<id>/provisioning``."""
+        """Provisioning key of a fleet via ``POST /api-key/application/<id>/provisioning``.
+
+        With ``resolve_id`` one more GET finds its id (the fleet actor's newest key with that name, or
+        unnamed); pass the fleet's ``actor_id`` when known to save the GET of the fleet.
+        """
         body = {"name": name, "description": description, "expiryDate": _iso(expiry_date)}
         key = self._post_key(f"/api-key/application/{int(fleet_id)}/provisioning", body)
         key_id = None
-        if resolve_id and name is not None:
-            actor = self._client.fleets.get(fleet_id).actor
+        if resolve_id:
+            actor = actor_id if actor_id is not None else self._client.fleets.get(fleet_id).actor
             key_id = self._find_new(actor, name) if actor is not None else None
         return NewApiKey(key=SecretStr(key), id=key_id, name=name)
 
