@@ -13,6 +13,14 @@ from typing import Any
 # kind -> module (within this package) that defines the resource class of the same name.
 REGISTRY: dict[str, str] = {
     "Fleet": "fleet",
+    "Organization": "organization",
+    "FleetMember": "fleet_member",
+    "OrganizationMember": "organization_member",
+    "OrganizationInvite": "organization_invite",
+    "FleetInvite": "fleet_invite",
+    "ApiKey": "api_key",
+    "ProvisioningKey": "provisioning_key",
+    "SshKey": "ssh_key",
 }
 
 
