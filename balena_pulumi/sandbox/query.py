@@ -47,11 +47,16 @@ def _admin_orgs(uid: int) -> str:
             f'r ON r.id = m.organization_membership_role WHERE m."user" = {int(uid)} AND r.name = \'administrator\'')
 
 
-def _apps(uid: int, include_public: bool) -> str:
+def _apps(uid: int, include_public: bool, write: bool = False) -> str:
+    """Fleets a user may read (or write), as balenaCloud scopes them [CLOUD]: every fleet of an organization
+    the user administers; otherwise only fleets with a direct membership (observers read, developers and
+    operators write); plus public fleets for reading."""
     pub = " OR a.is_public = 1" if include_public else ""
-    return (f"SELECT a.id FROM application a WHERE a.organization IN ({_member_orgs(uid)}){pub} "
+    roles = " AND um.application_membership_role IN (SELECT r.id FROM application_membership_role r " \
+            "WHERE r.name IN ('developer', 'operator'))" if write else ""
+    return (f"SELECT a.id FROM application a WHERE a.organization IN ({_admin_orgs(uid)}){pub} "
             f"UNION SELECT um.is_member_of__application FROM user__is_member_of__application um "
-            f'WHERE um."user" = {int(uid)}')
+            f'WHERE um."user" = {int(uid)}{roles}')
 
 
 def access_filter(res: Resource, auth: Auth, alias: str, write: bool) -> str:
@@ -73,7 +78,7 @@ def access_filter(res: Resource, auth: Auth, alias: str, write: bool) -> str:
     uid = auth.user_id
     if res.access == "app":
         app = res.app_expr.format(t=t)
-        return f"{app} IN ({_apps(uid, include_public=not write)})"
+        return f"{app} IN ({_apps(uid, include_public=not write, write=write)})"
     if res.access == "org":
         return f"{t}.id IN ({_admin_orgs(uid) if write else _member_orgs(uid)})"
     if res.access == "org_child":

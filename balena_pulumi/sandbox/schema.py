@@ -213,8 +213,10 @@ RESOURCES: list[Resource] = [
                                                "{c}.is_member_of__application = {p}.id"),
             "application_invite": Nav("invitee__is_invited_to__application",
                                       "{c}.is_invited_to__application = {p}.id"),
+            # [CLOUD] administrators of the fleet's organization, and the fleet's direct members
             "is_directly_accessible_by__user": Nav(
-                "user", '({c}.id IN (SELECT m."user" FROM organization_membership m WHERE '
+                "user", '({c}.id IN (SELECT m."user" FROM organization_membership m JOIN organization_membership_role '
+                        "r ON r.id = m.organization_membership_role WHERE r.name = 'administrator' AND "
                         'm.is_member_of__organization = {p}.organization) OR {c}.id IN (SELECT um."user" FROM '
                         'user__is_member_of__application um WHERE um.is_member_of__application = {p}.id))'),
         },

@@ -119,10 +119,25 @@ def test_outsider_sees_nothing_of_the_org(clean_sandbox):
 
 def test_org_member_who_is_not_admin_cannot_edit_the_org(clean_sandbox):
     alice = Api(clean_sandbox.url, clean_sandbox.tokens_for("alice")["api_key"])
+    assert alice.d("/v7/organization?$select=handle") == [{"handle": "acme"}]
     assert alice.patch("/v7/organization(1)", {"name": "Hacked"}).status_code == 200  # no match for writes
     assert session(clean_sandbox).d("/v7/organization(1)?$select=name") == [{"name": "Acme Corp"}]
-    assert alice.post("/v7/application_environment_variable",
-                      {"application": 1, "name": "A", "value": "1"}).status_code == 201
+
+
+def test_org_members_reach_only_fleets_they_are_members_of_and_observers_only_read(clean_sandbox):
+    admin = session(clean_sandbox)
+    alice = Api(clean_sandbox.url, clean_sandbox.tokens_for("alice")["api_key"])
+    var = {"application": 1, "name": "A", "value": "1"}
+    assert alice.d("/v7/application") == []
+    assert alice.post("/v7/application_environment_variable", var).status_code == 401
+    admin.post("/v7/user__is_member_of__application", {"username": "alice", "is_member_of__application": 1,
+                                                        "application_membership_role": 1})  # observer
+    assert [a["id"] for a in alice.d("/v7/application")] == [1]
+    assert alice.d("/v7/application?$select=id&$filter=is_directly_accessible_by__user/any(dau:true)") == [{"id": 1}]
+    assert alice.post("/v7/application_environment_variable", var).status_code == 401
+    admin.patch("/v7/user__is_member_of__application(user=2,is_member_of__application=1)",
+                {"application_membership_role": 2})  # developer
+    assert alice.post("/v7/application_environment_variable", var).status_code == 201
 
 
 def test_provisioning_route_parses_the_id_like_parseint_and_checks_metadata(clean_sandbox):
@@ -175,7 +190,7 @@ def test_org_administrator_can_revoke_a_fleet_provisioning_key_but_a_member_cann
     actor = s.d("/v7/application(1)?$select=actor")[0]["actor"]["__id"]
     key_id = s.d(f"/v7/api_key?$filter=is_of__actor eq {actor}&$select=id")[0]["id"]
     alice = Api(clean_sandbox.url, clean_sandbox.tokens_for("alice")["session_token"])
-    assert alice.d(f"/v7/api_key?$filter=is_of__actor eq {actor}&$select=id") == [{"id": key_id}]
+    assert alice.d(f"/v7/api_key?$filter=is_of__actor eq {actor}&$select=id") == []  # not a fleet member
     assert alice.delete(f"/v7/api_key({key_id})").status_code == 200  # matches nothing she may delete
     assert s.d(f"/v7/api_key({key_id})?$select=id") == [{"id": key_id}]
     assert s.delete(f"/v7/api_key({key_id})").status_code == 200
