@@ -14,7 +14,7 @@ import secrets
 import uuid as _uuid
 
 from .errors import ApiError
-from .schema import BY_NAME, RESOURCES, Resource, q
+from .schema import BY_NAME, RESOURCES, q
 
 
 class Ctx:

@@ -10,7 +10,6 @@ Fidelity gaps: permission filters are applied to the addressed resource and to e
 from __future__ import annotations
 
 import json
-import re
 
 from .errors import ApiError, not_implemented, server_error
 from .schema import BY_NAME, Field, Resource, q
@@ -304,8 +303,6 @@ def output_fields(res: Resource, select, expanded=()):
                 raise not_implemented(f"$select of the navigation {name!r} without $expand")
             raise server_error(f"unknown field {name!r} in $select on {res.name}")
         out.append(f)
-    if not any(f.name == "id" for f in out):
-        pass
     return out
 
 
@@ -468,5 +465,3 @@ def key_condition(res: Resource, key, alias="t0"):
         params.append(v)
     return " AND ".join(conds), params
 
-
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

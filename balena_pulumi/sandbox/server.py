@@ -15,7 +15,6 @@ import json
 import re
 import socket
 import sys
-import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, unquote_plus
@@ -24,7 +23,7 @@ from . import odata
 from .errors import ApiError, malformed, not_implemented, server_error
 from .faults import Fault, Faults, RequestLog
 from .hooks import check_api_key_fields, new_api_key_secret
-from .query import ROOT, Auth
+from .query import Auth
 from .schema import BY_NAME
 from .seed import DEFAULT_SEED, apply_seed
 from .store import Store, now_iso, parse_date
@@ -551,4 +550,4 @@ def run_forever(host="127.0.0.1", port=0, state_path=None, seed="default", out=N
     return 0
 
 
-__all__ = ["SandboxCore", "make_server", "run_forever", "threading"]
+__all__ = ["SandboxCore", "make_server", "run_forever"]
