@@ -122,6 +122,7 @@ RESOURCES: list[Resource] = [
     Resource("device_type_alias", [
         ID(), CREATED(), F("references__device_type", "fk", required=True, fk="device_type"),
         F("is_referenced_by__alias", "short", required=True)],
+        synonyms=("device_type__is_referenced_by__alias",),
         uniques=((("is_referenced_by__alias",), '"is_referenced_by__alias" must be unique.'),),
         access="global", guest=True, readonly=True),
     Resource("application_type", [
@@ -393,6 +394,17 @@ BY_NAME["organization_membership"].navs["organization"] = Nav(
     "organization", "{c}.id = {p}.is_member_of__organization", to_one=True)
 BY_NAME["organization_membership"].navs["includes__user"] = Nav("user", '{c}.id = {p}."user"', to_one=True)
 BY_NAME["organization"].navs["is_of__application"] = BY_NAME["organization"].navs["application"]
+
+
+# Real v7 resources the sandbox does not model: answered 501 naming them, never a misleading 401.
+UNIMPLEMENTED_RESOURCES = frozenset({
+    "image", "image_install", "image__is_part_of__release", "release_image", "image_environment_variable",
+    "image_label", "image_size", "release_asset", "service_label", "device_family", "device_manufacturer",
+    "device_history", "team", "team_membership", "team_application_access", "organization_membership_tag",
+    "service_instance", "supervisor_release", "user_profile", "social_service_account", "recovery_two_factor",
+    "billing_plan", "plan", "device__has__env_var_name", "application__has__env_var_name",
+    "organization__has_private_access_to__device_type",
+})
 
 
 def ddl() -> list[str]:

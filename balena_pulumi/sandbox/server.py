@@ -24,7 +24,7 @@ from .errors import ApiError, malformed, not_implemented, server_error
 from .faults import Fault, Faults, RequestLog
 from .hooks import check_api_key_fields, new_api_key_secret
 from .query import Auth
-from .schema import BY_NAME
+from .schema import BY_NAME, UNIMPLEMENTED_RESOURCES
 from .seed import DEFAULT_SEED, apply_seed
 from .store import Store, now_iso, parse_date
 
@@ -371,6 +371,8 @@ class SandboxCore:
         name, key, is_count = odata.parse_resource_path(raw_rest, pairs)
         res = BY_NAME.get(name)
         if res is None:
+            if name in UNIMPLEMENTED_RESOURCES:
+                raise not_implemented(f"the v7 resource {name!r}")
             return Response(401, None)  # pine: an unknown resource is "no permission"
         opts = odata.parse_options(pairs)
         auth = self.authenticate(headers, pairs)

@@ -135,3 +135,23 @@ def test_config_vars_lists_the_name_rules_without_auth(sandbox):
     body = guest(sandbox).get("/config/vars").json()
     assert body["invalidRegex"] == "/^\\d|\\W/"
     assert "BALENA_" in body["reservedNamespaces"]
+
+
+def test_real_resources_the_sandbox_does_not_model_are_501_naming_them(sandbox):
+    r = session(sandbox).get("/v7/image?$select=id")
+    assert r.status_code == 501 and "'image'" in r.json()
+
+
+def test_put_batch_and_metadata_are_501(sandbox):
+    api = session(sandbox)
+    assert api.s.put(sandbox.url + "/v7/application(1)", json={"app_name": "x"}).status_code == 501
+    assert api.get("/v7/$metadata").status_code == 501
+    assert api.post("/v7/$batch", {}).status_code == 501
+    assert api.get("/v7/application(1)/owns__device").status_code == 501
+
+
+def test_hostile_alternate_key_values_do_not_alter_the_query(sandbox):
+    api = session(sandbox)
+    assert api.d("/v7/application(slug='x'' or 1 eq 1 or slug eq ''y')") == []
+    assert api.d("/v7/user(username='%27%27;DROP TABLE user;--')") == []
+    assert api.d("/v7/user(username='bob')?$select=username") == [{"username": "bob"}]
