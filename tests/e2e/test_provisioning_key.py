@@ -8,7 +8,8 @@ import pytest
 from pulumi import automation as auto
 
 from balena_pulumi.client import BalenaClient
-from balena_pulumi.resources.provisioning_key import ProvisioningKey
+from balena_pulumi.resources.base import BalenaResourceError
+from balena_pulumi.resources.provisioning_key import ProvisioningKey, ProvisioningKeyProvider
 
 EXPIRY = (dt.date.today() + dt.timedelta(days=90)).isoformat()
 
@@ -61,16 +62,18 @@ def test_an_unnamed_key_is_found_by_its_fleet(deployment):
 def test_any_change_replaces_the_key_creating_the_new_one_before_deleting_the_old(deployment, change):
     deployment.up(key_program())
     old_id = deployment.outputs()["api_key_id"]
+    old_key = deployment.stack.outputs()["key"].value
     deployment.sandbox.clear_requests()
 
-    # The replacement is created; deleting the old key then hits the sandbox's owner-only rule (see below).
-    with pytest.raises(auto.errors.CommandError) as failure:
-        deployment.up(key_program(**change))
-    assert "the API accepted the delete but the key still exists" in str(failure.value)
+    result = deployment.up(key_program(**change))
+
+    assert result.summary.resource_changes.get("replace") == 1
     methods = [w["method"] for w in deployment.writes()]
     assert methods == ["POST", "DELETE"]  # created first: the fleet is never without a key
-    slug = change.get("fleet", "acme/staging")
-    assert len(fleet_key_ids(deployment, slug) - {old_id}) == 1
+    new_id = deployment.outputs()["api_key_id"]
+    assert new_id != old_id and deployment.stack.outputs()["key"].value != old_key
+    assert fleet_key_ids(deployment, change.get("fleet", "acme/staging")) == {new_id}
+    assert old_id not in fleet_key_ids(deployment)
 
 
 def test_refresh_is_one_request_and_keeps_the_inputs_and_the_key(deployment):
@@ -89,36 +92,40 @@ def test_an_out_of_band_revocation_is_detected_by_refresh(deployment):
     org = client.organizations.get_by_handle("acme")
     fleet = client.fleets.create(org.id, "short-lived", client.device_types.get_by_slug("intel-nuc").id)
     deployment.up(key_program(fleet="acme/short-lived"))
-    client.fleets.delete(fleet.id)  # deleting the fleet revokes its keys (a user cannot delete them one by one here)
+    client.fleets.delete(fleet.id)  # deleting the fleet revokes its keys
 
     refreshed = deployment.refresh()
     assert refreshed.summary.resource_changes.get("delete") == 1
     assert deployment.resources("ProvisioningKey") == []
 
 
-def test_destroy_reports_a_key_the_api_kept_instead_of_leaking_it_silently(deployment):
-    """Sandbox (like open-balena): only the key's own actor may delete it, and a user's DELETE of a fleet's
-    key matches no row and still answers 200. The resource checks and says so rather than forgetting it."""
-    deployment.up(key_program())
-    key_id = deployment.outputs()["api_key_id"]
-    with pytest.raises(auto.errors.CommandError) as failure:
-        deployment.destroy()
-    text = str(failure.value)
-    assert "ProvisioningKey acme/staging:factory-line-1: the API accepted the delete but the key still exists" in text
-    assert deployment.stack.outputs()["key"].value not in text
-    assert key_id in fleet_key_ids(deployment)
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="sandbox: a user's DELETE of a fleet's provisioning key is a silent no-op (owner-only write rule), "
-    "while balenaCloud lets fleet admins revoke them; see docs/resources/provisioning_key.md",
-)
 def test_destroy_revokes_the_key_leaving_the_sandbox_as_seeded(deployment):
     seeded = fleet_key_ids(deployment)
     deployment.up(key_program())
     deployment.destroy()
     assert fleet_key_ids(deployment) == seeded
+    deployment.destroy()
+    assert fleet_key_ids(deployment) == seeded
+
+
+def test_a_delete_the_api_silently_ignores_is_reported_instead_of_leaking_the_key(deployment):
+    """PATCH/DELETE narrowed to nothing by permissions still answer 200: the provider checks and says so.
+
+    Driven at the provider level: the engine deletes with the login recorded in the state, so a stack
+    cannot easily be made to delete with a weaker login."""
+    deployment.up(key_program())
+    [res] = deployment.resources("ProvisioningKey")
+    key_id = deployment.outputs()["api_key_id"]
+    client = api(deployment)
+    client.fleet_members.create(client.fleets.get_by_slug("acme/staging").id, "bob", "observer")  # reads, cannot write
+    bob = BalenaClient(deployment.sandbox.url, deployment.sandbox.tokens_for("bob")["session_token"])
+
+    with pytest.raises(BalenaResourceError) as failure:
+        ProvisioningKeyProvider().delete_object(bob, str(key_id), res["outputs"])
+    text = str(failure.value)
+    assert text.startswith("ProvisioningKey acme/staging:factory-line-1: the API accepted the delete but the key still exists")
+    assert deployment.stack.outputs()["key"].value not in text
+    assert key_id in fleet_key_ids(deployment)
 
 
 @pytest.mark.parametrize(
