@@ -477,6 +477,15 @@ class Handler(BaseHTTPRequestHandler):
             return
         n = int(length) if length and length.isdigit() else 0
         if n > BODY_LIMIT:
+            # drain (up to a sane cap) so the client sees the 413 rather than a reset while still sending
+            remaining = n if n <= 64 * BODY_LIMIT else 0
+            while remaining > 0:
+                chunk = self.rfile.read(min(remaining, 65536))
+                if not chunk:
+                    break
+                remaining -= len(chunk)
+            if not raw_path.startswith("/_sandbox/"):
+                self.core.log.add(method, raw_path, raw_query, 413)
             self._send(Response(413, None))
             self.close_connection = True
             return

@@ -76,7 +76,7 @@ def test_null_for_required_field_is_400_cannot_be_null(clean_sandbox):
 
 
 def test_body_over_512kb_is_rejected(sandbox):
-    r = session(sandbox).post("/v7/application_tag", {"application": 1, "tag_key": "k", "value": "x" * 600_000})
+    r = session(sandbox).post("/v7/application_tag", {"application": 1, "tag_key": "k", "value": "x" * 3_000_000})
     assert r.status_code == 413
 
 
