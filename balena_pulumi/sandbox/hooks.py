@@ -197,6 +197,8 @@ def _check_app_name(name):
 
 def before_post_application(ctx, values, body):
     org = ctx.store.row("organization", values.get("organization"))
+    if org is None and values.get("organization") is not None:
+        raise ApiError(401)  # an organization that does not exist cannot be written to
     if org is not None:
         if values.get("app_name") is None:
             raise ApiError(400, "Missing application name")

@@ -289,3 +289,16 @@ def test_deleting_a_fleet_or_device_removes_its_api_keys(clean_sandbox):
     assert api.delete("/v7/application(2)").status_code == 200
     assert api.delete("/v7/device(1)").status_code == 200
     assert len(api.d("/v7/api_key")) == before - 2
+
+
+def test_fleet_in_a_missing_or_foreign_organization_is_401(clean_sandbox):
+    api = session(clean_sandbox)
+    r = api.post("/v7/application", {"app_name": "ghost", "organization": 999, "is_for__device_type": 1})
+    assert r.status_code == 401 and r.content == b""
+    carol = clean_sandbox.tokens_for("carol")["session_token"]
+    from .helpers import Api
+
+    r = Api(clean_sandbox.url, carol).post("/v7/application", {"app_name": "intruder", "organization": 1,
+                                                               "is_for__device_type": 1})
+    assert r.status_code == 401
+    assert api.get("/v7/application/$count").json() == {"d": 2}
