@@ -173,3 +173,21 @@ def test_many_threads_share_one_client(client):
         t.join()
     assert not errors, errors
     assert not [t for t in tags.list(fleet.id) if t.key.startswith("t")]
+
+
+def test_concurrent_cold_lookups_of_one_key_send_one_request(client, sb):
+    sb.clear_requests()
+    barrier = threading.Barrier(8)
+    found = []
+
+    def work():
+        barrier.wait()
+        found.append(client.fleets.get_by_slug("acme/production").id)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(found)) == 1 and len(found) == 8
+    assert [r["method"] for r in sb.requests()] == ["GET"]

@@ -30,6 +30,16 @@ class LookupCache:
         self._lock = threading.Lock()
         self._by_key: dict[tuple[str, Hashable], BaseModel] = {}
         self._keys_by_id: dict[tuple[str, int], set[Hashable]] = {}
+        self._fill_locks: dict[tuple[str, Hashable], threading.Lock] = {}
+
+    def fill_lock(self, ns: str, key: Hashable) -> threading.Lock:
+        """One lock per natural key, so concurrent misses on one key send one request, not one each.
+
+        The provider serves up to four engine calls at once; without this, N resources of one fleet
+        created in parallel on a cold cache would each look the fleet up.
+        """
+        with self._lock:
+            return self._fill_locks.setdefault((ns, key), threading.Lock())
 
     def get(self, ns: str, key: Hashable) -> Any:
         with self._lock:
@@ -137,11 +147,15 @@ class Service(Generic[M]):
         hit = self._cache.get(self.cache_ns, key)
         if hit is not None:
             return hit
-        found = fetch()
-        if found is None:
-            raise self._not_found(what)
-        self._cache.put(self.cache_ns, key, found)
-        return found
+        with self._cache.fill_lock(self.cache_ns, key):
+            hit = self._cache.get(self.cache_ns, key)
+            if hit is not None:
+                return hit
+            found = fetch()
+            if found is None:
+                raise self._not_found(what)
+            self._cache.put(self.cache_ns, key, found)
+            return found
 
     def _remember(self, key: Hashable, model: M) -> M:
         if self.cache_ns:
