@@ -9,6 +9,7 @@ Fidelity gaps: permission filters are applied to the addressed resource and to e
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from .errors import ApiError, not_implemented, server_error
@@ -120,6 +121,7 @@ class Compiler:
         return f"t{self.n}"
 
     def field_sql(self, res: Resource, alias: str, name: str) -> tuple[str, Field]:
+        name = res.field_aliases.get(name, name)
         f = res.by_name.get(name)
         if f is None or f.hidden:
             raise server_error(f"unknown field {name!r} on {res.name}")
@@ -295,6 +297,10 @@ def output_fields(res: Resource, select, expanded=()):
         return [f for f in res.fields if not f.hidden]
     out = []
     for name in select:
+        if name in res.field_aliases:  # a to-one read alias reads as its FK
+            out.append(dataclasses.replace(res.by_name[res.field_aliases[name]], name=name,
+                                           source=res.field_aliases[name]))
+            continue
         f = res.by_name.get(name)
         if f is None or f.hidden:
             if name in res.navs and name in expanded:
@@ -319,7 +325,7 @@ def select_columns(res: Resource, alias: str) -> str:
 def shape(res: Resource, row: dict, fields) -> dict:
     out = {}
     for f in fields:
-        v = row.get(f.name)
+        v = row.get(f.source or f.name)
         if f.type == "fk":
             v = {"__id": v} if v is not None else None
         elif f.type == "bool":

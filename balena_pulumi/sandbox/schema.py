@@ -21,6 +21,7 @@ class Field:
     on_delete: str = "CASCADE"
     expr: str | None = None  # computed: SQL with {t} for the row alias
     hidden: bool = False  # stored but never shown (api_key.key, user.email)
+    source: str | None = None  # for a read alias: the stored field it shows
     check: str | None = None  # SQL CHECK on the column
     default: object = None
 
@@ -46,6 +47,7 @@ class Resource:
     guest: bool = False  # guests may read (public apps only for app-scoped ones)
     readonly: bool = False
     words: str = ""  # resource words used in rule sentences ("application environment variable")
+    field_aliases: dict = dc_field(default_factory=dict)  # to-one read alias -> FK field (select/filter/order)
 
     def __post_init__(self):
         self.by_name = {f.name: f for f in self.fields}
@@ -394,6 +396,11 @@ BY_NAME["organization_membership"].navs["organization"] = Nav(
     "organization", "{c}.id = {p}.is_member_of__organization", to_one=True)
 BY_NAME["organization_membership"].navs["includes__user"] = Nav("user", '{c}.id = {p}."user"', to_one=True)
 BY_NAME["organization"].navs["is_of__application"] = BY_NAME["organization"].navs["application"]
+BY_NAME["organization_membership"].field_aliases.update(organization="is_member_of__organization",
+                                                         includes__user="user")
+BY_NAME["user__is_member_of__application"].field_aliases.update(application="is_member_of__application",
+                                                                  includes__user="user")
+BY_NAME["service_install"].field_aliases.update(service="installs__service")
 
 
 # Real v7 resources the sandbox does not model: answered 501 naming them, never a misleading 401.

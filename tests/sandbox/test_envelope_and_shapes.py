@@ -155,3 +155,14 @@ def test_hostile_alternate_key_values_do_not_alter_the_query(sandbox):
     assert api.d("/v7/application(slug='x'' or 1 eq 1 or slug eq ''y')") == []
     assert api.d("/v7/user(username='%27%27;DROP TABLE user;--')") == []
     assert api.d("/v7/user(username='bob')?$select=username") == [{"username": "bob"}]
+
+
+def test_to_one_read_aliases_work_as_fks_in_select_filter_and_orderby(sandbox):
+    api = session(sandbox)
+    assert api.d("/v7/service_install(1)?$select=service") == [{"service": {"__id": 1}}]
+    assert [s["id"] for s in api.d("/v7/service_install?$select=id&$filter=service eq 2")] == [2, 4, 6]
+    assert api.d("/v7/service_install(1)?$select=id&$expand=service($select=service_name)") == [
+        {"id": 1, "service": [{"service_name": "main"}]}]
+    m = api.d("/v7/organization_membership?$select=organization,includes__user&$filter=includes__user eq 2")
+    assert m == [{"organization": {"__id": 1}, "includes__user": {"__id": 2}}]
+    assert api.d("/v7/organization_membership?$select=id&$orderby=includes__user desc&$top=1") == [{"id": 3}]
