@@ -13,6 +13,9 @@ from typing import Any
 # kind -> module (within this package) that defines the resource class of the same name.
 REGISTRY: dict[str, str] = {
     "Fleet": "fleet",
+    "FleetTag": "fleet_tag",
+    "DeviceTag": "device_tag",
+    "ReleaseTag": "release_tag",
     "Organization": "organization",
     "FleetMember": "fleet_member",
     "OrganizationMember": "organization_member",
