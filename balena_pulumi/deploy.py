@@ -4,7 +4,9 @@ Users who have the Pulumi CLI and its Python language host run ``pulumi up`` in 
 This command is the same program run through the Automation API's inline mode, for machines where only
 the CLI is available (see tools/pulumi/README.md). Credentials come from the environment
 (``BALENA_API_URL``, ``BALENA_API_KEY``) and are stored in the stack config as a secret; the stack's
-organization config comes from ``Pulumi.<stack>.yaml`` in the project directory.
+organization config comes from ``Pulumi.<stack>.yaml`` in the project directory, and secret variable
+values from ``BALENA_ORG_SECRET_VARIABLES`` (JSON ``{"fleet": {"NAME": "value"}}``), stored as the secret
+config ``secretVariables``.
 """
 
 from __future__ import annotations
@@ -68,6 +70,10 @@ def run(action: str, stack_name: str, *, project_dir: Path, state_dir: Path) -> 
     )
     stack.set_config("balena:apiUrl", auto.ConfigValue(api_url))
     stack.set_config("balena:apiToken", auto.ConfigValue(token, secret=True))
+    secret_variables = os.environ.get("BALENA_ORG_SECRET_VARIABLES")
+    if secret_variables:
+        # The same as `pulumi config set --secret balena-org:secretVariables '<json>'`.
+        stack.set_config(f"{project_name}:secretVariables", auto.ConfigValue(secret_variables, secret=True))
     try:
         if action == "up":
             stack.up(on_output=print, color="always" if sys.stdout.isatty() else "never")
