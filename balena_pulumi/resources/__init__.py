@@ -13,6 +13,14 @@ from typing import Any
 # kind -> module (within this package) that defines the resource class of the same name.
 REGISTRY: dict[str, str] = {
     "Fleet": "fleet",
+    "FleetEnvVar": "fleet_env_var",
+    "FleetConfigVar": "fleet_config_var",
+    "FleetBuildVar": "fleet_build_var",
+    "ServiceEnvVar": "service_env_var",
+    "DeviceEnvVar": "device_env_var",
+    "DeviceConfigVar": "device_config_var",
+    "DeviceServiceEnvVar": "device_service_env_var",
+    "FleetEnvVars": "fleet_env_vars",
     "FleetTag": "fleet_tag",
     "DeviceTag": "device_tag",
     "ReleaseTag": "release_tag",
