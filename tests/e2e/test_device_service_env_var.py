@@ -1,0 +1,31 @@
+"""DeviceServiceEnvVar on the real engine: the variable contract (``variable_contract.py``) run for this scope."""
+
+from __future__ import annotations
+
+import pytest
+
+from .variable_contract import *  # noqa: F401,F403  (the shared contract tests, collected here)
+from .variable_contract import CASES, Case
+
+
+@pytest.fixture
+def case() -> Case:
+    return CASES["DeviceServiceEnvVar"]
+
+
+def test_a_service_not_installed_on_the_device_fails_in_preview_naming_service(deployment):
+    from pulumi import automation as auto
+
+    from .variable_contract import DEVICE, api
+
+    client = api(deployment)
+    device = client.devices.get_by_uuid(DEVICE)
+    service = client.services.find(device.belongs_to__application, "worker")
+    client.service_installs.delete(client.service_installs.find(device.id, service.id).id)
+    deployment.sandbox.clear_requests()
+
+    with pytest.raises(auto.errors.CommandError) as failure:
+        deployment.preview(CASES["DeviceServiceEnvVar"].program(service="worker"))
+
+    assert f"service: service 'worker' is not installed on device {DEVICE}" in str(failure.value)
+    assert deployment.writes() == []

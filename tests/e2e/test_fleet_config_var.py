@@ -1,0 +1,14 @@
+"""FleetConfigVar on the real engine: the variable contract (``variable_contract.py``) run for this scope."""
+
+from __future__ import annotations
+
+import pytest
+
+from .variable_contract import *  # noqa: F401,F403  (the shared contract tests, collected here)
+from .variable_contract import test_a_renamed_parent_fleet_does_not_replace_the_variable  # noqa: F401
+from .variable_contract import CASES, Case
+
+
+@pytest.fixture
+def case() -> Case:
+    return CASES["FleetConfigVar"]
