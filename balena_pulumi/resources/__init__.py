@@ -13,6 +13,8 @@ from typing import Any
 # kind -> module (within this package) that defines the resource class of the same name.
 REGISTRY: dict[str, str] = {
     "Fleet": "fleet",
+    "FleetPin": "fleet_pin",
+    "DevicePin": "device_pin",
     "FleetEnvVar": "fleet_env_var",
     "FleetConfigVar": "fleet_config_var",
     "FleetBuildVar": "fleet_build_var",
