@@ -34,6 +34,7 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
+from pulumi.output import Unknown
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from balena_pulumi.client import BalenaClient, BalenaError, NotFound, get_client
@@ -45,7 +46,9 @@ DEFAULT_API_URL = "https://api.balena-cloud.com"
 
 
 def is_unknown(value: Any) -> bool:
-    if value == UNKNOWN:
+    # The dynamic provider server hands check/diff an ``Unknown()`` object (keep_unknowns=True), not the
+    # sentinel string; both mean "known only at `up` time".
+    if isinstance(value, Unknown) or value == UNKNOWN:
         return True
     if isinstance(value, Mapping):
         return any(is_unknown(v) for v in value.values())
