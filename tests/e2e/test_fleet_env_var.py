@@ -28,10 +28,17 @@ def test_renaming_the_fleet_resource_of_the_same_stack_updates_the_variable_with
 
         return run
 
+    # The slug is unknown until the fleet exists: preview validates what it can and sends no write.
+    deployment.preview(program("edge-gateways"))
+    assert deployment.writes() == []
     deployment.up(program("edge-gateways"))
     variable_id = deployment.outputs()["variable_id"]
     deployment.sandbox.clear_requests()
 
+    # The new slug is unknown in preview, which therefore predicts a replacement (the conservative
+    # answer); the up itself sees the same fleet id and keeps the variable.
+    preview = deployment.preview(program("edge-gateways-v2"))
+    assert preview.change_summary.get("replace") == 1
     result = deployment.up(program("edge-gateways-v2"))
 
     assert "replace" not in result.summary.resource_changes

@@ -80,7 +80,8 @@ class Case:
         def program() -> None:
             import pulumi
 
-            var = self.build("var", **{**self.parent, **parent}, name=self.names[0] if name is None else name, value=value)
+            name_ = self.names[0] if name is None else name
+            var = self.build("var", **{**self.parent, **parent}, name=name_, value=value)
             pulumi.export("variable_id", var.variable_id)
 
         return program
