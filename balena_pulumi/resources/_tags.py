@@ -197,7 +197,11 @@ class TagProvider(_refs.ReleaseSelectorMixin, BalenaProvider):
 
     def update_object(self, client: BalenaClient, id_: str, olds: Mapping[str, Any], args: Any) -> dict[str, Any]:
         new_inputs = args.model_dump(mode="json")
-        if any(new_inputs.get(f) != olds.get(f) for f in self.scope.parent_inputs):
+        moved = [
+            f for f in self.scope.parent_inputs
+            if new_inputs.get(f) != olds.get(f) and not self.equivalent(f, olds.get(f), new_inputs.get(f), olds)
+        ]
+        if moved:
             _, parent = self.resolve_parent(client, args)  # same parent by another name (diff checked it)
         else:
             parent = {self.scope.parent_id_output: olds.get(self.scope.parent_id_output)}
