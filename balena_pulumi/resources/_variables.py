@@ -195,13 +195,7 @@ class VariableScope:
     kind: str  # Pulumi kind, e.g. "FleetEnvVar"
     api_kind: str  # client.variables(kind), e.g. "fleet_env"
     parent: Parent
-    config: bool  # config-variable name rules instead of environment-variable ones
     label: str  # "fleet environment variable"
-    family: str | None = None  # duplicate-management family; defaults to api_kind
-
-    @property
-    def claim_family(self) -> str:
-        return self.family or self.api_kind
 
     @property
     def output_names(self) -> tuple[str, ...]:
@@ -292,7 +286,6 @@ def parse_import_id(kind: str, parent: Parent, id_: str) -> dict[str, str]:
 # Claims of this program run: (family, parent key, name) -> 'Kind "resource name"'. Keyed by the run's
 # root stack resource, so inline programs run again in one process (Automation API) start afresh.
 _CLAIMS: "weakref.WeakKeyDictionary[Any, dict[tuple[str, tuple[str, ...], str], str]]" = weakref.WeakKeyDictionary()
-_GLOBAL_RUN = object()
 _GLOBAL_CLAIMS: dict[tuple[str, tuple[str, ...], str], str] = {}
 
 
@@ -500,6 +493,6 @@ def guard(scope: VariableScope, resource_name: str, inputs: dict[str, Any]) -> d
     parents = {k: inputs[k] for k in scope.parent.inputs}
     name = inputs["name"]
     names = [name] if isinstance(name, str) else pulumi.Output.from_input(name).apply(lambda n: [n])
-    routed = claim(scope.claim_family, scope.label, f'{scope.kind} "{resource_name}"', parents, names)
+    routed = claim(scope.api_kind, scope.label, f'{scope.kind} "{resource_name}"', parents, names)
     return {**inputs, **routed}
 

@@ -27,7 +27,6 @@ SCOPE = VariableScope(
     kind="DeviceConfigVar",
     api_kind="device_config",
     parent=DEVICE,
-    config=True,
     label="device config variable",
 )
 REPLACE_ON = frozenset({"device", "name"})

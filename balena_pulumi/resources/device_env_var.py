@@ -27,7 +27,6 @@ SCOPE = VariableScope(
     kind="DeviceEnvVar",
     api_kind="device_env",
     parent=DEVICE,
-    config=False,
     label="device environment variable",
 )
 REPLACE_ON = frozenset({"device", "name"})

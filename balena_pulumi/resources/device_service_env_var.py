@@ -28,7 +28,6 @@ SCOPE = VariableScope(
     kind="DeviceServiceEnvVar",
     api_kind="device_service_env",
     parent=DEVICE_SERVICE,
-    config=False,
     label="device service environment variable",
 )
 REPLACE_ON = frozenset({"device", "service", "name"})

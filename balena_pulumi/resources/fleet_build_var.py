@@ -27,7 +27,6 @@ SCOPE = VariableScope(
     kind="FleetBuildVar",
     api_kind="fleet_build",
     parent=FLEET,
-    config=False,
     label="fleet build variable",
 )
 REPLACE_ON = frozenset({"fleet", "name"})

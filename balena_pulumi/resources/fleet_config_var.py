@@ -27,7 +27,6 @@ SCOPE = VariableScope(
     kind="FleetConfigVar",
     api_kind="fleet_config",
     parent=FLEET,
-    config=True,
     label="fleet config variable",
 )
 REPLACE_ON = frozenset({"fleet", "name"})

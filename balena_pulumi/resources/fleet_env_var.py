@@ -27,7 +27,6 @@ SCOPE = VariableScope(
     kind="FleetEnvVar",
     api_kind="fleet_env",
     parent=FLEET,
-    config=False,
     label="fleet environment variable",
 )
 REPLACE_ON = frozenset({"fleet", "name"})

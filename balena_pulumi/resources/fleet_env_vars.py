@@ -144,7 +144,9 @@ class FleetEnvVarsProvider(BalenaProvider):
             "__id": int(fleet_id),
         }
 
-    def update_object(self, client: BalenaClient, id_: str, olds: Mapping[str, Any], args: FleetEnvVarsArgs) -> dict[str, Any]:
+    def update_object(
+        self, client: BalenaClient, id_: str, olds: Mapping[str, Any], args: FleetEnvVarsArgs
+    ) -> dict[str, Any]:
         fleet_id = int(olds["fleet_id"])
         old_values: dict[str, str] = dict(olds.get("variables") or {})
         ids: dict[str, int] = dict(olds.get("variable_ids") or {})

@@ -28,7 +28,6 @@ SCOPE = VariableScope(
     kind="ServiceEnvVar",
     api_kind="service_env",
     parent=FLEET_SERVICE,
-    config=False,
     label="service environment variable",
 )
 REPLACE_ON = frozenset({"fleet", "service", "name"})

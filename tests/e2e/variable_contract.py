@@ -123,7 +123,8 @@ CASES = {
     c.kind: c
     for c in (
         Case("FleetEnvVar", FleetEnvVar, "fleet_env", FLEET, _fleet, ENV_NAMES, [*ENV_BAD, MISSING_FLEET]),
-        Case("FleetConfigVar", FleetConfigVar, "fleet_config", FLEET, _fleet, CONFIG_NAMES, [*CONFIG_BAD, MISSING_FLEET]),
+        Case("FleetConfigVar", FleetConfigVar, "fleet_config", FLEET, _fleet, CONFIG_NAMES,
+             [*CONFIG_BAD, MISSING_FLEET]),
         Case("FleetBuildVar", FleetBuildVar, "fleet_build", FLEET, _fleet, ENV_NAMES, [*ENV_BAD, MISSING_FLEET]),
         Case(
             "ServiceEnvVar", ServiceEnvVar, "service_env", {**FLEET, "service": "worker"},

@@ -165,14 +165,18 @@ def test_a_malformed_import_id_says_what_was_expected(parent, import_id, shape):
 
 
 def test_two_owners_of_one_variable_in_one_run_are_refused_naming_both():
+    def register(run, owner, fleet, names):
+        v._register(run, "fleet_env", "fleet environment variable", owner, (fleet,), names)
+
     run = object.__new__(type("Root", (), {}))
-    v._register(run, "fleet_env", "fleet environment variable", 'FleetEnvVar "single"', ("acme/production",), ["X"])
-    v._register(run, "fleet_env", "fleet environment variable", 'FleetEnvVar "single"', ("acme/production",), ["X"])
-    v._register(run, "fleet_env", "fleet environment variable", 'FleetEnvVars "bulk"', ("acme/staging",), ["X"])
+    register(run, 'FleetEnvVar "single"', "acme/production", ["X"])
+    register(run, 'FleetEnvVar "single"', "acme/production", ["X"])  # the same owner again is no conflict
+    register(run, 'FleetEnvVars "bulk"', "acme/staging", ["X"])  # another fleet
     with pytest.raises(v.DuplicateManagementError) as failure:
-        v._register(run, "fleet_env", "fleet environment variable", 'FleetEnvVars "bulk"', ("Acme/Production",), ["Y", "X"])
+        register(run, 'FleetEnvVars "bulk"', "Acme/Production", ["Y", "X"])
     assert str(failure.value).startswith(
-        'FleetEnvVar "single" and FleetEnvVars "bulk" both manage the fleet environment variable X of acme/production'
+        'FleetEnvVar "single" and FleetEnvVars "bulk" both manage the fleet environment variable X of '
+        "acme/production"
     )
-    other_run = object.__new__(type("Root", (), {}))
-    v._register(other_run, "fleet_env", "fleet environment variable", 'FleetEnvVars "bulk"', ("acme/production",), ["X"])
+    other_run = object.__new__(type("Root", (), {}))  # a new program run starts with no claims
+    register(other_run, 'FleetEnvVars "bulk"', "acme/production", ["X"])
