@@ -19,7 +19,7 @@ from pydantic import Field, field_validator
 
 from balena_pulumi.client import BalenaClient, NotFound
 
-from .base import Args, BalenaProvider
+from .base import Args, BalenaProvider, is_unknown
 
 FLEET_CLASSES = ("fleet", "block", "app")
 _APP_NAME = re.compile(r"^[a-zA-Z0-9_-]+$")
@@ -119,7 +119,19 @@ class FleetProvider(BalenaProvider):
 
     def replace_reasons(self, olds: Mapping[str, Any], news: Mapping[str, Any], changed: set[str]) -> set[str]:
         reasons = super().replace_reasons(olds, news, changed)
+        if "organization" in reasons and olds.get("organization_id") is not None and "organization" in changed:
+            # The organization changed its handle: the same organization, so the fleet is updated (its
+            # slug follows), not replaced. A value not known yet (preview) stays a conservative replace.
+            new_handle = news.get("organization")
+            if isinstance(new_handle, str) and not is_unknown(new_handle):
+                try:
+                    if self.client().organizations.get_by_handle(new_handle).id == olds["organization_id"]:
+                        reasons.discard("organization")
+                except NotFound:
+                    pass
         if "device_type" in changed and olds.get("device_type_id") is not None:
+            if is_unknown(news.get("device_type")):
+                return reasons | {"device_type"}  # not known until up: answer conservatively
             client = self.client()
             try:
                 new_type = client.device_types.get_by_slug(news["device_type"])

@@ -149,3 +149,27 @@ def test_state_never_holds_the_api_token_not_even_inside_the_serialized_provider
     blob = base64.b64decode(fleet["inputs"]["__provider"])
     assert deployment.sandbox.session_token.encode() not in blob
     assert b"balena_pulumi.resources.fleet" in blob  # pickled by reference, not by value
+
+
+def test_an_organization_handle_change_updates_the_fleet_instead_of_replacing_it(deployment):
+    from balena_pulumi.resources.organization import Organization
+
+    def program(handle: str):
+        def run() -> None:
+            import pulumi
+
+            org = Organization("acme", name="Acme Corp", handle=handle)
+            fleet = Fleet("gw", organization=org.handle, name="edge-gateways", device_type="raspberrypi4-64")
+            pulumi.export("slug", fleet.slug)
+            pulumi.export("fleet_id", fleet.fleet_id)
+
+        return run
+
+    deployment.up(program("acme"))
+    fleet_id = deployment.outputs()["fleet_id"]
+
+    result = deployment.up(program("acme_corp"))
+
+    assert "replace" not in result.summary.resource_changes
+    assert deployment.outputs() == {"slug": "acme_corp/edge-gateways", "fleet_id": fleet_id}
+    assert api(deployment).fleets.get(fleet_id).slug == "acme_corp/edge-gateways"
