@@ -81,7 +81,7 @@ def test_lookups_are_cached_per_client(env_credentials):
         (lambda: lookups.get_release("acme/production", commit="abc123"), "commit must be a full"),
         (lambda: lookups.get_release("acme/nowhere", version="1.0.0"), "no fleet with slug 'acme/nowhere'"),
     ],
-    ids=str,
+    ids=["organization", "fleet", "device", "malformed-uuid", "short-commit", "release-of-missing-fleet"],
 )
 def test_a_miss_raises_a_lookup_error_naming_what_was_not_found(env_credentials, call, message):
     with pytest.raises(lookups.BalenaLookupError) as failure:
