@@ -29,7 +29,19 @@ if existing="$(command -v pulumi 2>/dev/null)"; then
     log "ignoring pulumi on PATH at $existing (version '${have:-unknown}', need $version)"
 fi
 
+# Our two launchers beside the CLI; refreshed on every run so a cached build picks up their changes.
+install_launchers() {
+    # The Python dynamic-provider plugin: the distribution's script starts the SDK's provider server; ours
+    # does the same through balena_pulumi.provider_host, which adds `import_` for balena resources.
+    install -m 0755 "$here/pulumi-resource-pulumi-python" "$1/"
+    # Python policy packs: with no Python language host available (see README.md), the engine falls back
+    # to its documented analyzer launcher `pulumi-analyzer-policy-python`; ours runs the pack with the
+    # project's Python.
+    install -m 0755 "$here/pulumi-analyzer-policy-python" "$1/"
+}
+
 if [[ -x "$bin/pulumi" && -f "$out/.complete" ]]; then
+    install_launchers "$bin"
     log "reusing cached build in $bin ($("$bin/pulumi" version))"
     echo "$bin"
     exit 0
@@ -53,13 +65,7 @@ log "downloading modules (about 1 GB) and compiling the pulumi CLI: ten minutes 
 (cd "$here" && go build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" \
     -o "$tmp/bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) || die "go build of the pulumi CLI failed"
 
-sdk_dir="$(cd "$here" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)"
-# The dynamic-provider plugin ships beside the CLI in the official distribution; it lives in the sdk module.
-install -m 0755 "$sdk_dir/python/dist/pulumi-resource-pulumi-python" "$tmp/bin/"
-# Python policy packs: with no Python language host available (see README.md), the engine falls back to
-# its documented analyzer launcher `pulumi-analyzer-policy-python`; ours runs the pack with the project's
-# Python.
-install -m 0755 "$here/pulumi-analyzer-policy-python" "$tmp/bin/"
+install_launchers "$tmp/bin"
 
 got="$("$tmp/bin/pulumi" version)"
 [[ "$got" == "$version" ]] || die "built CLI reports version '$got', expected $version"
