@@ -135,6 +135,19 @@ def same_instant(stored: str | None, server: _dt.datetime | None) -> bool:
         return False
 
 
+def same_expiry(old: Any, new: Any) -> bool:
+    """Two expiry inputs naming one instant (``2027-12-31`` and ``2027-12-31T00:00:00.000Z``) are no change.
+
+    An imported key's stored expiry is the API's timestamp while the program usually gives a date.
+    """
+    if old is None or new is None or not isinstance(old, str) or not isinstance(new, str):
+        return old == new
+    try:
+        return parse_expiry(old) == parse_expiry(new)
+    except ValueError:
+        return old == new
+
+
 def server_expiry(value: _dt.datetime | None) -> str | None:
     if value is None:
         return None

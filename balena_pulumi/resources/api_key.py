@@ -19,7 +19,7 @@ from pydantic import Field, field_validator
 
 from balena_pulumi.client import BalenaClient, Unauthorized
 
-from ._access import check_expiry, check_length, expiry_in_future, expiry_wire, same_instant, server_expiry
+from ._access import check_expiry, check_length, expiry_in_future, expiry_wire, same_expiry, same_instant, server_expiry
 from .base import Args, BalenaProvider, BalenaResourceError, is_unknown
 
 SESSION_NEEDED = (
@@ -60,7 +60,7 @@ class ApiKeyArgs(Args):
 def expiry_failure(inputs: Mapping[str, Any], olds: Mapping[str, Any]) -> list[CheckFailure]:
     """A new or changed expiry must lie in the future; a stored one that has passed since is left alone."""
     expiry = inputs.get("expiry_date")
-    if expiry is None or (olds and olds.get("expiry_date") == expiry):
+    if expiry is None or (olds and same_expiry(olds.get("expiry_date"), expiry)):
         return []
     problem = expiry_in_future(expiry)
     return [CheckFailure("expiry_date", f"expiry_date: {problem}")] if problem else []
@@ -69,6 +69,11 @@ def expiry_failure(inputs: Mapping[str, Any], olds: Mapping[str, Any]) -> list[C
 class ApiKeyProvider(BalenaProvider):
     kind = "ApiKey"
     args_model = ApiKeyArgs
+
+    def equivalent(self, field: str, old: Any, new: Any, olds: Mapping[str, Any]) -> bool:
+        if field == "expiry_date":
+            return same_expiry(old, new)
+        return old == new
 
     def describe(self, inputs: Mapping[str, Any]) -> str:
         return f"ApiKey {inputs.get('name')}"

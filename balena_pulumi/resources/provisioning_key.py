@@ -19,7 +19,7 @@ from pydantic import Field, field_validator
 
 from balena_pulumi.client import BalenaClient, Forbidden, NotFound, Unauthorized
 
-from ._access import check_expiry, check_fleet_slug, check_length, expiry_wire, same_instant, server_expiry
+from ._access import check_expiry, check_fleet_slug, check_length, expiry_wire, same_expiry, same_instant, server_expiry
 from .api_key import expiry_failure
 from .base import Args, BalenaProvider, BalenaResourceError, is_unknown
 
@@ -63,6 +63,11 @@ class ProvisioningKeyProvider(BalenaProvider):
     replace_on = frozenset(ProvisioningKeyArgs.model_fields)
     # No natural key is unique, so the replacement is created first and the fleet always has a key.
     delete_before_replace = False
+
+    def equivalent(self, field: str, old: Any, new: Any, olds: Mapping[str, Any]) -> bool:
+        if field == "expiry_date":
+            return same_expiry(old, new)
+        return old == new
 
     def describe(self, inputs: Mapping[str, Any]) -> str:
         return f"ProvisioningKey {inputs.get('fleet')}:{inputs.get('name') or '(unnamed)'}"
