@@ -1,0 +1,187 @@
+"""Adoption with the `import_` resource option, for every resource kind, on the real engine.
+
+A first stack ("origin") creates the object, as a dashboard user or a script would have; a second stack
+declares the same object with `import_` set to the kind's documented import id. The engine then calls the
+provider's `read` with that id and the program's inputs, and an import whose inputs match what exists
+must adopt it without sending a single write, leave the next preview empty, and hand the object to
+the adopting stack (its destroy deletes it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pytest
+from pulumi import automation as auto
+
+from balena_pulumi import resources
+from balena_pulumi.client import BalenaClient
+from balena_pulumi.sandbox.seed import PRODUCTION_DEVICE_UUIDS
+
+from .harness import Deployment
+
+DEVICE = PRODUCTION_DEVICE_UUIDS[0]
+SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ3NTinf2J+6qrj8R0yTV78ySkvJlv0Oexn8kaWYPWYk ops@laptop"
+
+
+@dataclass(frozen=True)
+class Case:
+    kind: str
+    inputs: dict[str, Any]
+    # The import id, from the origin stack's resource id (numeric where the kind has no natural key).
+    import_id: Callable[[str], str]
+    # Outputs that the adopted resource must report as the origin's did.
+    same_outputs: tuple[str, ...] = field(default=())
+
+    def __str__(self) -> str:
+        return self.kind
+
+
+def natural(key: str) -> Callable[[str], str]:
+    return lambda _id: key
+
+
+def numeric(resource_id: str) -> str:
+    return resource_id
+
+
+CASES = [
+    Case("Organization", {"name": "Globex", "handle": "globex"}, natural("globex"), ("handle",)),
+    Case("Fleet", {"organization": "acme", "name": "imported", "device_type": "raspberrypi4-64"},
+         natural("acme/imported"), ("slug",)),
+    Case("FleetPin", {"fleet": "acme/production", "release_version": "1.1.0"}, natural("acme/production")),
+    Case("DevicePin", {"device": DEVICE, "release_version": "1.1.0"}, natural(DEVICE)),
+    Case("FleetEnvVar", {"fleet": "acme/production", "name": "LOG_LEVEL", "value": "info"},
+         natural("acme/production:LOG_LEVEL")),
+    Case("FleetConfigVar", {"fleet": "acme/production", "name": "BALENA_HOST_CONFIG_gpu_mem", "value": "64"},
+         natural("acme/production:BALENA_HOST_CONFIG_gpu_mem")),
+    Case("FleetBuildVar", {"fleet": "acme/production", "name": "NPM_REGISTRY", "value": "https://npm.example"},
+         natural("acme/production:NPM_REGISTRY")),
+    Case("ServiceEnvVar", {"fleet": "acme/production", "service": "main", "name": "PORT", "value": "8080"},
+         natural("acme/production:main:PORT")),
+    Case("DeviceEnvVar", {"device": DEVICE, "name": "CANARY", "value": "true"}, natural(f"{DEVICE}:CANARY")),
+    Case("DeviceConfigVar", {"device": DEVICE, "name": "BALENA_SUPERVISOR_POLL_INTERVAL", "value": "600000"},
+         natural(f"{DEVICE}:BALENA_SUPERVISOR_POLL_INTERVAL")),
+    Case("DeviceServiceEnvVar", {"device": DEVICE, "service": "main", "name": "DEBUG", "value": "1"},
+         natural(f"{DEVICE}:main:DEBUG")),
+    Case("FleetEnvVars", {"fleet": "acme/production", "variables": {"LOG_LEVEL": "info", "MQTT_HOST": "mqtt"}},
+         natural("acme/production")),
+    Case("FleetTag", {"fleet": "acme/production", "key": "owner", "value": "platform"},
+         natural("acme/production:owner")),
+    Case("DeviceTag", {"device": DEVICE, "key": "ring", "value": "canary"}, natural(f"{DEVICE}:ring")),
+    Case("ReleaseTag", {"fleet": "acme/production", "release_version": "1.1.0", "key": "qa", "value": "passed"},
+         natural("acme/production@1.1.0:qa")),
+    Case("FleetMember", {"fleet": "acme/production", "username": "alice", "role": "developer"},
+         natural("acme/production:alice")),
+    Case("OrganizationMember", {"organization": "acme", "username": "bob", "role": "member"}, natural("acme:bob")),
+    Case("OrganizationInvite", {"organization": "acme", "invitee": "dave@example.com", "role": "member"},
+         natural("acme:dave@example.com")),
+    Case("FleetInvite", {"fleet": "acme/production", "invitee": "erin@example.com", "role": "observer"},
+         natural("acme/production:erin@example.com")),
+    Case("ApiKey", {"name": "ci-deploy", "description": "CI deploys", "expiry_date": "2027-12-31"}, numeric),
+    Case("ProvisioningKey", {"fleet": "acme/production", "name": "factory-line-1", "expiry_date": "2027-06-30"},
+         numeric),
+    Case("SshKey", {"title": "ops laptop", "public_key": SSH_KEY}, numeric),
+]
+
+
+def program(case: Case, import_id: str | None = None, **overrides: Any) -> Callable[[], None]:
+    def run() -> None:
+        cls = getattr(resources, case.kind)
+        opts = pulumi.ResourceOptions(import_=import_id) if import_id else None
+        made = cls("it", **{**case.inputs, **overrides}, opts=opts)
+        pulumi.export("id", made.id)
+        for name in case.same_outputs:
+            pulumi.export(name, getattr(made, name))
+
+    return run
+
+
+def stacks(clean_sandbox, pulumi_bin, tmp_path) -> tuple[Deployment, Deployment]:
+    origin = Deployment(clean_sandbox, pulumi_bin, tmp_path / "origin", stack_name="origin")
+    adopter = Deployment(clean_sandbox, pulumi_bin, tmp_path / "adopter", stack_name="adopter")
+    return origin, adopter
+
+
+def test_every_kind_has_an_import_case():
+    assert sorted(c.kind for c in CASES) == sorted(resources.REGISTRY)
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_an_existing_object_is_adopted_with_no_write_and_no_change(case, clean_sandbox, pulumi_bin, tmp_path):
+    origin, adopter = stacks(clean_sandbox, pulumi_bin, tmp_path)
+    origin.up(program(case))
+    created = origin.outputs()
+    import_id = case.import_id(str(created["id"]))
+
+    clean_sandbox.clear_requests()
+    result = adopter.up(program(case, import_id))
+    assert result.summary.resource_changes.get("import") == 1, "\n".join(adopter.output)
+    assert adopter.writes() == []
+    adopted = adopter.outputs()
+    assert str(adopted["id"]) == str(created["id"])
+    for name in case.same_outputs:
+        assert adopted[name] == created[name]
+    [resource] = adopter.resources(case.kind)
+    assert resource["id"] == str(created["id"])
+
+    # Adopted means managed: the next preview is empty and sends nothing.
+    clean_sandbox.clear_requests()
+    preview = adopter.preview(program(case))
+    assert set(preview.change_summary) == {"same"}, preview.change_summary
+    assert clean_sandbox.requests() == []
+
+
+def test_an_import_whose_value_differs_is_shown_in_preview_and_up_then_applies_the_declared_value(
+    clean_sandbox, pulumi_bin, tmp_path
+):
+    case = next(c for c in CASES if c.kind == "FleetEnvVar")
+    origin, adopter = stacks(clean_sandbox, pulumi_bin, tmp_path)
+    origin.up(program(case))
+
+    # Review first: the preview says it will import the object and then change its value; nothing written.
+    clean_sandbox.clear_requests()
+    preview = adopter.preview(program(case, "acme/production:LOG_LEVEL", value="debug"))
+    assert preview.change_summary.get("import") == 1 and preview.change_summary.get("update") == 1
+    assert adopter.writes() == []
+
+    clean_sandbox.clear_requests()
+    adopter.up(program(case, "acme/production:LOG_LEVEL", value="debug"))
+    assert [(w["method"], w["status"]) for w in adopter.writes()] == [("PATCH", 200)]
+    client = BalenaClient(clean_sandbox.url, clean_sandbox.session_token)
+    fleet = client.fleets.get_by_slug("acme/production")
+    assert {v.name: v.value for v in client.variables("fleet_env").list(fleet.id)}["LOG_LEVEL"] == "debug"
+
+
+def test_an_import_that_would_need_a_replacement_fails_and_writes_nothing(clean_sandbox, pulumi_bin, tmp_path):
+    case = next(c for c in CASES if c.kind == "Fleet")
+    origin, adopter = stacks(clean_sandbox, pulumi_bin, tmp_path)
+    origin.up(program(case))
+    clean_sandbox.clear_requests()
+    with pytest.raises(auto.errors.CommandError) as failure:
+        # Another CPU architecture: a fleet cannot change it in place.
+        adopter.up(program(case, "acme/imported", device_type="intel-nuc"))
+    assert "may not be replaced" in str(failure.value)
+    assert adopter.writes() == []
+
+
+def test_an_import_of_an_object_that_does_not_exist_fails_naming_the_id(clean_sandbox, pulumi_bin, tmp_path):
+    case = next(c for c in CASES if c.kind == "Fleet")
+    _, adopter = stacks(clean_sandbox, pulumi_bin, tmp_path)
+    with pytest.raises(auto.errors.CommandError) as failure:
+        adopter.up(program(case, "acme/imported"))
+    assert "resource 'acme/imported' does not exist" in str(failure.value)
+    assert adopter.writes() == []
+
+
+def test_destroying_the_adopting_stack_deletes_the_adopted_object(clean_sandbox, pulumi_bin, tmp_path):
+    case = next(c for c in CASES if c.kind == "FleetTag")
+    origin, adopter = stacks(clean_sandbox, pulumi_bin, tmp_path)
+    origin.up(program(case))
+    adopter.up(program(case, "acme/production:owner"))
+    clean_sandbox.clear_requests()
+    adopter.destroy()
+    assert [(w["method"], w["path"].split("(")[0]) for w in adopter.writes()] == [("DELETE", "/v7/application_tag")]
