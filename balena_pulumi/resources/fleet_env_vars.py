@@ -124,14 +124,17 @@ class FleetEnvVarsProvider(BalenaProvider):
     def read_object(self, client: BalenaClient, id_: str, props: Mapping[str, Any]) -> dict[str, Any] | None:
         fleet_id = props.get("fleet_id")
         slug = props.get("fleet")
-        if fleet_id is None:  # adoption by slug (or by fleet id)
+        listed: set[str] = set()
+        if fleet_id is None:  # adoption: `org/fleet` (or the fleet id), optionally `:NAME,NAME,...`
+            ref, _, names = id_.partition(":")
+            listed = {n.strip() for n in names.split(",") if n.strip()}
             try:
-                fleet = client.fleets.get(int(id_)) if id_.isdigit() else client.fleets.get_by_slug(id_)
+                fleet = client.fleets.get(int(ref)) if ref.isdigit() else client.fleets.get_by_slug(ref)
             except NotFound:
                 return None
             fleet_id, slug = fleet.id, fleet.slug
-        owned = set(props.get("variable_ids") or {}) or set(props.get("variables") or {})
-        adopting_all = props.get("variable_ids") is None and props.get("variables") is None
+        owned = set(props.get("variable_ids") or {}) or set(props.get("variables") or {}) or listed
+        adopting_all = props.get("variable_ids") is None and props.get("variables") is None and not listed
         rows = self.api(client).list(int(fleet_id)) if owned or adopting_all else []
         if not rows and client.fleets.maybe_get(int(fleet_id)) is None:
             return None  # the fleet itself is gone, and its variables with it

@@ -185,3 +185,25 @@ def test_destroying_the_adopting_stack_deletes_the_adopted_object(clean_sandbox,
     clean_sandbox.clear_requests()
     adopter.destroy()
     assert [(w["method"], w["path"].split("(")[0]) for w in adopter.writes()] == [("DELETE", "/v7/application_tag")]
+
+
+def test_a_bulk_map_imported_with_its_names_adopts_only_those_and_never_touches_the_others(
+    clean_sandbox, pulumi_bin, tmp_path
+):
+    case = next(c for c in CASES if c.kind == "FleetEnvVars")
+    client = BalenaClient(clean_sandbox.url, clean_sandbox.session_token)
+    fleet_id = client.fleets.get_by_slug("acme/production").id
+    client.variables("fleet_env").create(fleet_id, "OTHER_TEAM", "keep-me")
+    origin, adopter = stacks(clean_sandbox, pulumi_bin, tmp_path)
+    origin.up(program(case))
+
+    clean_sandbox.clear_requests()
+    result = adopter.up(program(case, "acme/production:LOG_LEVEL,MQTT_HOST"))
+    assert result.summary.resource_changes.get("import") == 1
+    assert adopter.writes() == []
+    clean_sandbox.clear_requests()
+    assert set(adopter.preview(program(case)).change_summary) == {"same"}
+
+    adopter.up(program(case, variables={"LOG_LEVEL": "info"}))
+    adopter.destroy()
+    assert {v.name: v.value for v in client.variables("fleet_env").list(fleet_id)} == {"OTHER_TEAM": "keep-me"}
