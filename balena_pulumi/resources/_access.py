@@ -140,7 +140,7 @@ def same_expiry(old: Any, new: Any) -> bool:
 
     An imported key's stored expiry is the API's timestamp while the program usually gives a date.
     """
-    if old is None or new is None or not isinstance(old, str) or not isinstance(new, str):
+    if not (isinstance(old, str) and isinstance(new, str)):
         return old == new
     try:
         return parse_expiry(old) == parse_expiry(new)

@@ -66,14 +66,18 @@ def expiry_failure(inputs: Mapping[str, Any], olds: Mapping[str, Any]) -> list[C
     return [CheckFailure("expiry_date", f"expiry_date: {problem}")] if problem else []
 
 
-class ApiKeyProvider(BalenaProvider):
-    kind = "ApiKey"
-    args_model = ApiKeyArgs
+class ExpiringKeyProvider(BalenaProvider):
+    """Keys with an `expiry_date`: a date and the API's timestamp of the same instant are no change."""
 
     def equivalent(self, field: str, old: Any, new: Any, olds: Mapping[str, Any]) -> bool:
         if field == "expiry_date":
             return same_expiry(old, new)
         return old == new
+
+
+class ApiKeyProvider(ExpiringKeyProvider):
+    kind = "ApiKey"
+    args_model = ApiKeyArgs
 
     def describe(self, inputs: Mapping[str, Any]) -> str:
         return f"ApiKey {inputs.get('name')}"

@@ -119,7 +119,7 @@ class FleetProvider(BalenaProvider):
 
     def replace_reasons(self, olds: Mapping[str, Any], news: Mapping[str, Any], changed: set[str]) -> set[str]:
         reasons = super().replace_reasons(olds, news, changed)
-        if "organization" in reasons and olds.get("organization_id") is not None and "organization" in changed:
+        if "organization" in reasons and olds.get("organization_id") is not None:
             # The organization changed its handle: the same organization, so the fleet is updated (its
             # slug follows), not replaced. A value not known yet (preview) stays a conservative replace.
             new_handle = news.get("organization")

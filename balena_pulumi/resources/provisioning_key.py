@@ -19,9 +19,9 @@ from pydantic import Field, field_validator
 
 from balena_pulumi.client import BalenaClient, Forbidden, NotFound, Unauthorized
 
-from ._access import check_expiry, check_fleet_slug, check_length, expiry_wire, same_expiry, same_instant, server_expiry
-from .api_key import expiry_failure
-from .base import Args, BalenaProvider, BalenaResourceError, is_unknown
+from ._access import check_expiry, check_fleet_slug, check_length, expiry_wire, same_instant, server_expiry
+from .api_key import ExpiringKeyProvider, expiry_failure
+from .base import Args, BalenaResourceError, is_unknown
 
 
 class ProvisioningKeyArgs(Args):
@@ -57,17 +57,12 @@ class ProvisioningKeyArgs(Args):
         return check_expiry(value)
 
 
-class ProvisioningKeyProvider(BalenaProvider):
+class ProvisioningKeyProvider(ExpiringKeyProvider):
     kind = "ProvisioningKey"
     args_model = ProvisioningKeyArgs
     replace_on = frozenset(ProvisioningKeyArgs.model_fields)
     # No natural key is unique, so the replacement is created first and the fleet always has a key.
     delete_before_replace = False
-
-    def equivalent(self, field: str, old: Any, new: Any, olds: Mapping[str, Any]) -> bool:
-        if field == "expiry_date":
-            return same_expiry(old, new)
-        return old == new
 
     def describe(self, inputs: Mapping[str, Any]) -> str:
         return f"ProvisioningKey {inputs.get('fleet')}:{inputs.get('name') or '(unnamed)'}"
