@@ -28,6 +28,8 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from balena_pulumi.errors import BalenaPulumiError
+
 __all__ = [
     "BalenaError",
     "ApiError",
@@ -105,8 +107,8 @@ def decode_api_message(body: bytes | str | None, content_type: str | None = None
     return text
 
 
-class BalenaError(Exception):
-    """Base of every error raised by the client."""
+class BalenaError(BalenaPulumiError):
+    """Base of every error raised by the client (a ``BalenaPulumiError``)."""
 
     status: int | None = None
 
