@@ -32,12 +32,13 @@ import pulumi
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from balena_pulumi import resources as r
-from balena_pulumi.resources.fleet import FLEET_CLASSES, check_app_name
+from balena_pulumi.resources.errors import ResourceError
+from balena_pulumi.resources.fleets.fleet import FLEET_CLASSES, check_app_name
 
 NAMESPACE = "balena-org"
 
 
-class ConfigError(pulumi.RunError):
+class ConfigError(ResourceError):
     """The stack config does not describe a valid organization (reported without a traceback)."""
 
 

@@ -1,40 +1,49 @@
-"""Pulumi dynamic resources for balena, one kind per module.
+"""Pulumi dynamic resources for balena, one kind per module, grouped by family.
 
-``REGISTRY`` maps each kind to its module; a test checks that every kind in
-``tokens.KINDS`` that is registered here has its module, test file and doc page. Classes are loaded on
-first access so that importing the package stays cheap inside the provider process.
+Families are the subpackages (``fleets``, ``devices``, ``variables``, ``tags``, ``access``, ``keys``); a
+kind is a module in one of them whose name is the kind in snake case (``variables/fleet_env_var.py``
+defines ``FleetEnvVar``). ``REGISTRY`` (kind -> module path) is derived from the files themselves, without
+importing them, so adding a kind is adding its module; a test checks that every kind has its module,
+test file, doc page and type token. Classes are loaded on first access, so importing the package stays
+cheap inside the provider process.
+
+The shared layers: ``base`` (the provider base), ``fields`` (field declarations and text rules), ``refs``
+(parents by natural key), ``guard`` (one resource per object), ``errors``, ``tokens`` (for policies),
+``lookups`` (program-time lookups).
 """
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
+from pathlib import Path
 from typing import Any
 
+from . import _compat
+
+
+def _camel(stem: str) -> str:
+    return "".join(part.capitalize() for part in stem.split("_"))
+
+
+def _derive() -> dict[str, str]:
+    found: dict[str, str] = {}
+    here = Path(__file__).resolve().parent
+    for family in sorted(info.name for info in pkgutil.iter_modules([str(here)]) if info.ispkg):
+        for info in pkgutil.iter_modules([str(here / family)]):
+            if not info.name.startswith("_") and not info.ispkg:
+                found[_camel(info.name)] = f"{family}.{info.name}"
+    return dict(sorted(found.items()))
+
+
 # kind -> module (within this package) that defines the resource class of the same name.
-REGISTRY: dict[str, str] = {
-    "Fleet": "fleet",
-    "FleetPin": "fleet_pin",
-    "DevicePin": "device_pin",
-    "FleetEnvVar": "fleet_env_var",
-    "FleetConfigVar": "fleet_config_var",
-    "FleetBuildVar": "fleet_build_var",
-    "ServiceEnvVar": "service_env_var",
-    "DeviceEnvVar": "device_env_var",
-    "DeviceConfigVar": "device_config_var",
-    "DeviceServiceEnvVar": "device_service_env_var",
-    "FleetEnvVars": "fleet_env_vars",
-    "FleetTag": "fleet_tag",
-    "DeviceTag": "device_tag",
-    "ReleaseTag": "release_tag",
-    "Organization": "organization",
-    "FleetMember": "fleet_member",
-    "OrganizationMember": "organization_member",
-    "OrganizationInvite": "organization_invite",
-    "FleetInvite": "fleet_invite",
-    "ApiKey": "api_key",
-    "ProvisioningKey": "provisioning_key",
-    "SshKey": "ssh_key",
-}
+REGISTRY: dict[str, str] = _derive()
+_compat.install(REGISTRY)
+
+
+def provider_class(kind: str) -> type:
+    """The provider class of a kind (``FleetEnvVar`` -> ``FleetEnvVarProvider``)."""
+    return getattr(importlib.import_module(f"{__name__}.{REGISTRY[kind]}"), f"{kind}Provider")
 
 
 def __getattr__(name: str) -> Any:

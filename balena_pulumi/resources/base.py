@@ -1,27 +1,34 @@
 """The stateless provider base every balena resource kind builds on.
 
-A kind subclasses ``BalenaProvider`` and supplies: its pydantic ``Args`` model (field descriptions are
-the docs), the fields that force replacement, and five small functions (remote validation, create,
-read, update, delete) that speak to the wire client. The base turns those into Pulumi's
-check/diff/create/read/update/delete with the engine's rules:
+A kind subclasses ``BalenaProvider`` and supplies: its pydantic ``Args`` model, whose fields are declared
+with ``fields.field`` (description, secrecy, what a change does), the parents it names (``parents``), its
+natural-key import id (``import_id``), whether a replacement deletes first (``replacement``), and the
+small functions that speak to the wire client (remote validation, create, read, update, delete). The base
+turns those into Pulumi's check/diff/create/read/update/delete with the engine's rules:
 
 * nothing is stored on the provider instance (it is pickled into state): credentials come from
   ``configure()`` (stack config ``balena:apiUrl`` and secret ``balena:apiToken``, falling back to
   ``BALENA_API_URL`` / ``BALENA_API_KEY``) into a process-wide settings holder;
-* ``check`` validates locally with pydantic and reports ``CheckFailure``s naming the field and the rule;
-  lookups that need the API (does this device type exist?) run only for inputs that changed, so a
-  no-op preview sends no request at all;
-* ``diff`` compares only input fields, never ``__provider``, and is safe with unknown values;
+* ``check`` validates locally and reports each failure as one line naming the field and the rule,
+  without the engine's echo of the value (which would print a secret, or 10 KB of a bad name);
+  lookups that need the API run only for inputs that changed, so a no-op preview sends no request;
+* ``diff`` follows each field's declared change (``fields.Change``): a parent or release named another
+  way is judged by identity (``refs``), never by spelling; it never compares ``__provider`` and is safe
+  with values not known yet;
 * outputs always contain every input, so there are no perpetual diffs;
 * ``read`` returns refreshed inputs too and reports a deleted object as gone;
-* errors are raised as ``BalenaResourceError`` with a message that reads on its own.
+* a create that hits an object of the same natural key says which import id adopts it; a create whose
+  outcome is unknown (the answer was lost) looks the object up by natural key and takes it when it holds
+  exactly what was sent;
+* every error is a ``ResourceError`` whose message reads on its own.
 """
 
 from __future__ import annotations
 
+import enum
 import os
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from pulumi.dynamic import (
@@ -35,14 +42,30 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 from pulumi.output import Unknown
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from balena_pulumi.client import BalenaClient, BalenaError, NotFound, get_client
+from balena_pulumi.client import BalenaClient, BalenaError, Conflict, NotFound, ServerError, TransportError, get_client
+
+from . import refs
+from .errors import BalenaResourceError, ResourceError
+from .fields import Change, change_of, nul_problem, quote, secret_fields
 
 # The engine's placeholder for a value that is not known yet (during preview).
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 PROVIDER_KEY = "__provider"
 DEFAULT_API_URL = "https://api.balena-cloud.com"
+
+__all__ = [
+    "Args",
+    "BalenaProvider",
+    "BalenaResourceError",
+    "ResourceError",
+    "Replacement",
+    "SETTINGS",
+    "UNKNOWN",
+    "is_unknown",
+    "resource_props",
+]
 
 
 def is_unknown(value: Any) -> bool:
@@ -57,8 +80,11 @@ def is_unknown(value: Any) -> bool:
     return False
 
 
-class BalenaResourceError(Exception):
-    """An expected failure, worded for the person running ``pulumi up``."""
+class Replacement(enum.Enum):
+    """How a kind is replaced. Objects with a unique natural key must go first, or the new one is a 409."""
+
+    DELETE_FIRST = "delete first"
+    CREATE_FIRST = "create first"
 
 
 class _Settings:
@@ -84,18 +110,43 @@ class _Settings:
 SETTINGS = _Settings()
 
 
+def _nul_in(value: Any) -> str | None:
+    """Where a NUL byte hides in an input value (text, or the keys and values of a map), as a rule text."""
+    if isinstance(value, str):
+        return nul_problem(value)
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if isinstance(key, str) and nul_problem(key):
+                return f"key {quote(key)} {nul_problem(key)}"
+            found = _nul_in(item)
+            if found:
+                return f"value of {key}: {found}"
+    return None
+
+
 class Args(BaseModel):
-    """Base of every kind's input model: unknown properties are an error, values are not coerced."""
+    """Base of every kind's input model: unknown properties are an error, and no text holds a NUL byte.
+
+    The NUL rule runs after the fields' own rules, which say it in their words where they check it.
+    """
 
     model_config = ConfigDict(extra="forbid", strict=False, frozen=True)
 
+    @model_validator(mode="after")
+    def _no_nul(self) -> "Args":
+        for name in type(self).model_fields:
+            problem = _nul_in(getattr(self, name))
+            if problem:
+                raise ValueError(f"{name}: {problem}")
+        return self
 
-def _failures_from(error: ValidationError, unknown_fields: set[str]) -> list[CheckFailure]:
-    failures: list[CheckFailure] = []
+
+def _failure_lines(error: ValidationError, skip: set[str]) -> list[str]:
+    lines: list[str] = []
     for item in error.errors():
         loc = [str(part) for part in item.get("loc", ())]
         field = loc[0] if loc else ""
-        if field in unknown_fields:
+        if field in skip:
             continue
         message = item.get("msg", "is invalid")
         if message.startswith("Value error, "):
@@ -104,8 +155,14 @@ def _failures_from(error: ValidationError, unknown_fields: set[str]) -> list[Che
             message = "is required"
         elif item.get("type") == "extra_forbidden":
             message = "is not a property of this resource"
-        failures.append(CheckFailure(".".join(loc) or "(inputs)", f"{'.'.join(loc) or 'inputs'}: {message}"))
-    return failures
+        # A model-level rule has no location; its message starts with the field already.
+        lines.append(f"{'.'.join(loc)}: {message}" if loc else message)
+    return lines
+
+
+def resource_props(inputs: Mapping[str, Any], outputs: tuple[str, ...]) -> dict[str, Any]:
+    """The property bag a resource class registers: its inputs, then None for each output it fills."""
+    return {**inputs, **{name: None for name in outputs if name not in inputs}}
 
 
 class BalenaProvider(ResourceProvider):
@@ -115,26 +172,36 @@ class BalenaProvider(ResourceProvider):
 
     kind: ClassVar[str] = ""
     args_model: ClassVar[type[Args]] = Args
-    replace_on: ClassVar[frozenset[str]] = frozenset()
-    # Replacing an object with a unique natural key must delete the old one first, or the new one
-    # is refused with a 409 ("... must be unique.").
-    delete_before_replace: ClassVar[bool] = True
+    # Inputs that name a parent by natural key: input -> (parent kind, output holding its id).
+    parents: ClassVar[Mapping[str, tuple[str, str]]] = {}
+    # The natural-key import id (also what conflict messages tell users to adopt with).
+    import_id: ClassVar[refs.ImportId | None] = None
+    replacement: ClassVar[Replacement] = Replacement.DELETE_FIRST
+    # For kinds with release selectors: what naming another release does.
+    other_release: ClassVar[Change] = Change.UPDATE
+    # What one object of this kind is called in messages, e.g. "fleet tag".
+    noun: ClassVar[str] = ""
 
     # -- to implement ------------------------------------------------------------------------------
 
     def describe(self, inputs: Mapping[str, Any]) -> str:
         """A short human name for messages, e.g. ``FleetEnvVar acme/prod:LOG_LEVEL``."""
+        if self.import_id is not None:
+            return f"{self.kind} {self.import_id.format(inputs)}"
         return self.kind
 
-    def validate_remote(self, client: BalenaClient, args: Any, changed: set[str]) -> list[CheckFailure]:
-        """Checks that need the API (existence of parents, roles...). GET requests only."""
+    def validate_remote(self, client: BalenaClient, args: Any, changed: set[str]) -> list[str]:
+        """Checks that need the API (parents exist, roles...), GET requests only, for changed inputs.
+
+        Returns failure lines starting with the field name; a raised ``refs.MissingParent`` counts as one.
+        """
         return []
 
     def create_object(self, client: BalenaClient, args: Any) -> tuple[str, dict[str, Any]]:
         raise NotImplementedError
 
     def read_object(self, client: BalenaClient, id_: str, props: Mapping[str, Any]) -> dict[str, Any] | None:
-        """Current inputs plus server fields, or None when the object is gone."""
+        """Current inputs plus server fields, or None when the object is gone. ``id_`` may be an import id."""
         raise NotImplementedError
 
     def update_object(
@@ -145,13 +212,21 @@ class BalenaProvider(ResourceProvider):
     def delete_object(self, client: BalenaClient, id_: str, props: Mapping[str, Any]) -> None:
         raise NotImplementedError
 
-    def replace_reasons(self, olds: Mapping[str, Any], news: Mapping[str, Any], changed: set[str]) -> set[str]:
-        """Changed fields that force replacement; kinds override this for value-dependent rules."""
-        return {name for name in changed if name in self.replace_on}
+    def judge(self, field: str, olds: Mapping[str, Any], news: Mapping[str, Any], unknown: bool) -> bool:
+        """For ``Change.JUDGED`` fields: whether this change forces a replacement."""
+        return True
 
     def equivalent(self, field: str, old: Any, new: Any, olds: Mapping[str, Any]) -> bool:
         """Whether an input change is no change at all (e.g. an alias of the same device type)."""
         return old == new
+
+    def planned(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any], replaced: bool) -> None:
+        """Called by ``diff`` with its verdict: parent kinds tell ``refs.PLANNED`` what is about to change."""
+
+    def holds(self, args: Any, outs: Mapping[str, Any]) -> bool:
+        """Whether an object found by natural key holds exactly the inputs ``args`` (see ``create``)."""
+        inputs = args.model_dump(mode="json")
+        return all(outs.get(k) == v for k, v in inputs.items())
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -159,20 +234,58 @@ class BalenaProvider(ResourceProvider):
     def input_fields(self) -> tuple[str, ...]:
         return tuple(self.args_model.model_fields)
 
+    @property
+    def release_fields(self) -> tuple[str, ...]:
+        return tuple(n for n in self.input_fields if change_of(self.args_model, n) is Change.RELEASE)
+
     def client(self) -> BalenaClient:
         url, token = SETTINGS.resolve()
         if not token:
-            raise BalenaResourceError(
+            raise ResourceError(
                 f"{self.kind}: no balena API token. Set the secret stack config balena:apiToken "
                 "(`pulumi config set --secret balena:apiToken ...`) or the BALENA_API_KEY environment variable."
             )
         return get_client(url, token)
 
     def inputs_of(self, props: Mapping[str, Any]) -> dict[str, Any]:
-        return {name: props.get(name) for name in self.input_fields}
+        inputs = {name: props.get(name) for name in self.input_fields}
+        given = props.get(refs.SELECTOR_KEY)
+        if self.release_fields and given in refs.RELEASE_SELECTORS:
+            # The resolved release is an output under all three names; only the given one is an input.
+            for name in self.release_fields:
+                if name != given:
+                    inputs[name] = None
+        return inputs
 
-    def _fail(self, what: str, props: Mapping[str, Any], error: BalenaError) -> BalenaResourceError:
-        return BalenaResourceError(f"{self.describe(props)}: {what} failed: {error}")
+    def _fail(self, what: str, props: Mapping[str, Any], error: BalenaError) -> ResourceError:
+        return ResourceError(f"{self.describe(props)}: {what} failed: {error}")
+
+    def natural_key(self, inputs: Mapping[str, Any]) -> str | None:
+        """The natural-key import id of the object these inputs describe, or None for kinds without one."""
+        return None if self.import_id is None else self.import_id.format(inputs)
+
+    def adopt_hint(self, inputs: Mapping[str, Any]) -> str:
+        key = self.natural_key(inputs)
+        if key is None:
+            return "adopt it with its numeric id as import id, or delete it first"
+        return f"adopt it with import id {key!r} (pulumi.ResourceOptions(import_={key!r})), or delete it first"
+
+    def conflict(self, inputs: Mapping[str, Any], error: BalenaError) -> ResourceError:
+        noun = self.noun or self.kind
+        return ResourceError(
+            f"{self.describe(inputs)}: the {noun} already exists and is not managed by this resource: "
+            f"{self.adopt_hint(inputs)} (the API said: {error.api_message or error})"
+        )
+
+    def find_existing(self, client: BalenaClient, args: Any) -> dict[str, Any] | None:
+        """The object with the natural key of ``args``, as ``read`` would report it, or None."""
+        key = self.natural_key(args.model_dump(mode="json"))
+        if key is None:
+            return None
+        try:
+            return self.read_object(client, key, {})
+        except (NotFound, refs.MissingParent):
+            return None
 
     # -- Pulumi provider protocol ------------------------------------------------------------------
 
@@ -180,34 +293,42 @@ class BalenaProvider(ResourceProvider):
         SETTINGS.set(req.config.get("balena:apiUrl"), req.config.get("balena:apiToken"))
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        raw = {k: v for k, v in news.items() if k != PROVIDER_KEY and not (k not in self.input_fields and v is None)}
+        fields = self.input_fields
+        raw = {k: v for k, v in news.items() if k != PROVIDER_KEY and not (k not in fields and v is None)}
         unknown = {k for k, v in raw.items() if is_unknown(v)}
         known = {k: v for k, v in raw.items() if k not in unknown}
+        lines: list[str] = []
+        if self.release_fields:
+            problem = refs.selector_problem(raw)
+            if problem:
+                lines.append(problem)
+        args = None
         try:
             if unknown:
                 # Validate what is known; fields whose values arrive later are checked at `up` time.
-                args = None
                 self.args_model.model_validate({**known, **{k: None for k in unknown}})
             else:
                 args = self.args_model.model_validate(raw)
         except ValidationError as exc:
-            failures = _failures_from(exc, unknown)
-            if failures:
-                return CheckResult(raw, failures)
-            args = None
-        if args is None:
-            return CheckResult(raw, [])
+            lines += _failure_lines(exc, unknown)
+        if lines or args is None:
+            return self._result(raw, lines)
         inputs = args.model_dump(mode="json")
-        old_inputs = {k: olds.get(k) for k in self.input_fields} if olds else {}
+        old_inputs = {k: olds.get(k) for k in fields} if olds else {}
         changed = {k for k in inputs if not olds or inputs[k] != old_inputs.get(k)}
         if changed:
             try:
-                failures = self.validate_remote(self.client(), args, changed)
+                lines = self.validate_remote(self.client(), args, changed)
+            except refs.MissingParent as missing:
+                lines = [str(missing)]
             except BalenaError as exc:
                 raise self._fail("validation", inputs, exc) from None
-            if failures:
-                return CheckResult(inputs, failures)
-        return CheckResult(inputs, [])
+        return self._result(inputs, lines)
+
+    def _result(self, inputs: dict[str, Any], lines: list[str]) -> CheckResult:
+        # No failure names its property: the engine would print the value next to it, in plaintext even
+        # for a secret. Each line starts with the field instead.
+        return CheckResult(inputs, [CheckFailure("", line) for line in lines])
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed: set[str] = set()
@@ -219,27 +340,99 @@ class BalenaProvider(ResourceProvider):
                 uncertain.add(name)
             elif new != old and not self.equivalent(name, old, new, olds):
                 changed.add(name)
+        release = set(self.release_fields)
+        if release & changed and not release & uncertain and refs.same_release(olds, news):
+            changed -= release  # the same release, named another way: no change at all
         if not changed and not uncertain:
+            self.planned(id_, olds, news, replaced=False)
             return DiffResult(changes=False, replaces=[], delete_before_replace=False)
-        replaces = self.replace_reasons(olds, news, changed | uncertain)
+        replaces: set[str] = set()
+        for name in changed | uncertain:
+            mode = change_of(self.args_model, name)
+            unknown = name in uncertain
+            if mode is Change.REPLACE:
+                replaces.add(name)
+            elif mode is Change.PARENT:
+                kind, id_output = self.parents[name]
+                client = None if unknown else self.client()
+                if not refs.same_parent(client, kind, olds.get(id_output), news.get(name), unknown=unknown):  # type: ignore[arg-type]
+                    replaces.add(name)
+            elif mode is Change.RELEASE:
+                if self.other_release is Change.REPLACE:
+                    replaces.add(name)
+            elif mode is Change.JUDGED:
+                if self.judge(name, olds, news, unknown):
+                    replaces.add(name)
+        self.planned(id_, olds, news, replaced=bool(replaces))
         return DiffResult(
             changes=True,
             replaces=sorted(replaces),
-            delete_before_replace=bool(replaces) and self.delete_before_replace,
+            delete_before_replace=bool(replaces) and self.replacement is Replacement.DELETE_FIRST,
         )
+
+    # A create whose answer was lost is settled by looking the object up; when it was not made after all,
+    # it is sent again, at most this many times in all.
+    create_attempts: ClassVar[int] = 3
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         args = self.args_model.model_validate(self.inputs_of(props))
+        inputs = args.model_dump(mode="json")
+        client = self.client()
+        for attempt in range(1, self.create_attempts + 1):
+            try:
+                id_, outs = self.create_object(client, args)
+            except refs.MissingParent as missing:
+                raise ResourceError(f"{self.describe(inputs)}: {missing}") from None
+            except Conflict as exc:
+                if not exc.is_unique_violation:
+                    raise self._fail("create", inputs, exc) from None
+                raise self.conflict(inputs, exc) from None
+            except (TransportError, ServerError) as exc:
+                # The request may have reached the API and its answer been lost: the object may exist now.
+                settled = self._settle(client, args, exc, last=attempt == self.create_attempts)
+                if settled is None:
+                    continue  # it was not created: sending it again cannot duplicate it
+                id_, outs = settled
+            except BalenaError as exc:
+                raise self._fail("create", inputs, exc) from None
+            return CreateResult(id_, {**inputs, **outs})
+        raise AssertionError("unreachable")  # the last attempt either returns or raises
+
+    def _settle(
+        self, client: BalenaClient, args: Any, cause: BalenaError, *, last: bool
+    ) -> tuple[str, dict[str, Any]] | None:
+        """After a create whose outcome is unknown: the object if it now exists exactly as sent, None if
+        it does not exist (so the create may be sent again); an error when it exists with other values."""
+        inputs = args.model_dump(mode="json")
+        noun = self.noun or "object"
+        if self.natural_key(inputs) is None and type(self).find_existing is BalenaProvider.find_existing:
+            raise ResourceError(
+                f"{self.describe(inputs)}: create failed with an unknown outcome ({cause}); a {noun} has no "
+                "natural key to look it up by, so check whether it was created before running `pulumi up` again"
+            )
         try:
-            id_, outs = self.create_object(self.client(), args)
+            found = self.find_existing(client, args)
         except BalenaError as exc:
-            raise self._fail("create", props, exc) from None
-        return CreateResult(id_, {**args.model_dump(mode="json"), **outs})
+            raise ResourceError(
+                f"{self.describe(inputs)}: create failed with an unknown outcome ({cause}), and looking the "
+                f"{noun} up failed too ({exc}); run `pulumi up` again"
+            ) from None
+        if found is None:
+            if last:
+                raise self._fail("create", inputs, cause)
+            return None
+        if not self.holds(args, found):
+            raise ResourceError(
+                f"{self.describe(inputs)}: the create's answer was lost ({cause}) and the {noun} now exists "
+                f"with other values: {self.adopt_hint(inputs)}"
+            )
+        found_id = str(found.pop("__id"))
+        return found_id, {k: v for k, v in found.items() if k not in inputs}
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         try:
             outs = self.read_object(self.client(), id_, props)
-        except NotFound:
+        except (NotFound, refs.MissingParent):
             outs = None
         except BalenaError as exc:
             raise self._fail("refresh", props, exc) from None
@@ -251,11 +444,14 @@ class BalenaProvider(ResourceProvider):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         args = self.args_model.model_validate(self.inputs_of(news))
+        inputs = args.model_dump(mode="json")
         try:
             outs = self.update_object(self.client(), id_, olds, args)
+        except refs.MissingParent as missing:
+            raise ResourceError(f"{self.describe(inputs)}: {missing}") from None
         except BalenaError as exc:
-            raise self._fail("update", news, exc) from None
-        return UpdateResult({**args.model_dump(mode="json"), **outs})
+            raise self._fail("update", inputs, exc) from None
+        return UpdateResult({**inputs, **outs})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         try:
@@ -266,5 +462,5 @@ class BalenaProvider(ResourceProvider):
             raise self._fail("delete", props, exc) from None
 
 
-def changed_fields(olds: Mapping[str, Any], news: Mapping[str, Any], fields: Iterable[str]) -> set[str]:
-    return {f for f in fields if olds.get(f) != news.get(f)}
+def secret_inputs(provider: type[BalenaProvider]) -> frozenset[str]:
+    return secret_fields(provider.args_model)

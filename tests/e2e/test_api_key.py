@@ -8,7 +8,7 @@ import pytest
 from pulumi import automation as auto
 
 from balena_pulumi.client import BalenaClient, Unauthorized
-from balena_pulumi.resources.api_key import ApiKey
+from balena_pulumi.resources.keys.api_key import ApiKey
 
 from .harness import Deployment
 

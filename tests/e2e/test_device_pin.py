@@ -7,8 +7,8 @@ import pytest
 from pulumi import automation as auto
 
 from balena_pulumi.client import BalenaClient
-from balena_pulumi.resources.device_pin import DevicePin
-from balena_pulumi.resources.fleet_pin import FleetPin
+from balena_pulumi.resources.devices.device_pin import DevicePin
+from balena_pulumi.resources.fleets.fleet_pin import FleetPin
 from balena_pulumi.sandbox.seed import COMMITS, PRODUCTION_DEVICE_UUIDS, STAGING_DEVICE_UUID, STAGING_RELEASE_COMMIT
 
 CANARY = PRODUCTION_DEVICE_UUIDS[0]

@@ -4,7 +4,7 @@ characters, ten times a fleet tag, and the device may be named in upper case."""
 from __future__ import annotations
 
 from balena_pulumi.client import BalenaClient
-from balena_pulumi.resources.device_tag import DeviceTag
+from balena_pulumi.resources.tags.device_tag import DeviceTag
 from balena_pulumi.sandbox.seed import PRODUCTION_DEVICE_UUIDS
 
 UUID = PRODUCTION_DEVICE_UUIDS[1]

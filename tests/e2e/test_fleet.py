@@ -8,7 +8,7 @@ import pytest
 from pulumi import automation as auto
 
 from balena_pulumi.client import BalenaClient
-from balena_pulumi.resources.fleet import Fleet
+from balena_pulumi.resources.fleets.fleet import Fleet
 
 
 def fleet_program(name: str = "edge-gateways", device_type: str = "raspberrypi4-64", fleet_class: str = "fleet"):
@@ -148,11 +148,11 @@ def test_state_never_holds_the_api_token_not_even_inside_the_serialized_provider
     [fleet] = deployment.resources("Fleet")
     blob = base64.b64decode(fleet["inputs"]["__provider"])
     assert deployment.sandbox.session_token.encode() not in blob
-    assert b"balena_pulumi.resources.fleet" in blob  # pickled by reference, not by value
+    assert b"balena_pulumi.resources.fleets.fleet" in blob  # pickled by reference, not by value
 
 
 def test_an_organization_handle_change_updates_the_fleet_instead_of_replacing_it(deployment):
-    from balena_pulumi.resources.organization import Organization
+    from balena_pulumi.resources.access.organization import Organization
 
     def program(handle: str):
         def run() -> None:

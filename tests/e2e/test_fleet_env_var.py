@@ -19,8 +19,8 @@ def test_renaming_the_fleet_resource_of_the_same_stack_updates_the_variable_with
         def run() -> None:
             import pulumi
 
-            from balena_pulumi.resources.fleet import Fleet
-            from balena_pulumi.resources.fleet_env_var import FleetEnvVar
+            from balena_pulumi.resources.fleets.fleet import Fleet
+            from balena_pulumi.resources.variables.fleet_env_var import FleetEnvVar
 
             fleet = Fleet("gw", organization="acme", name=fleet_name, device_type="raspberrypi4-64")
             var = FleetEnvVar("log", fleet=fleet.slug, name="LOG_LEVEL", value="info")

@@ -9,8 +9,8 @@ import pytest
 from pulumi import automation as auto
 
 from balena_pulumi.client import BalenaClient
-from balena_pulumi.resources.fleet_env_var import FleetEnvVar
-from balena_pulumi.resources.fleet_env_vars import FleetEnvVars
+from balena_pulumi.resources.variables.fleet_env_var import FleetEnvVar
+from balena_pulumi.resources.variables.fleet_env_vars import FleetEnvVars
 
 FLEET = "acme/production"
 RESOURCE = "/v7/application_environment_variable"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from balena_pulumi.client import BalenaClient
-from balena_pulumi.resources.fleet_invite import FleetInvite
+from balena_pulumi.resources.access.fleet_invite import FleetInvite
 
 
 def invite_program(invitee: str = "alice"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from balena_pulumi.client import BalenaClient
-from balena_pulumi.resources.fleet_member import FleetMember
+from balena_pulumi.resources.access.fleet_member import FleetMember
 
 
 def member_program(fleet: str = "acme/staging", username: str = "alice", role: str = "developer"):

@@ -11,7 +11,7 @@ import pytest
 from pulumi import automation as auto
 
 from balena_pulumi.client import BalenaClient
-from balena_pulumi.resources.fleet_pin import FleetPin
+from balena_pulumi.resources.fleets.fleet_pin import FleetPin
 from balena_pulumi.sandbox.seed import COMMITS, STAGING_RELEASE_COMMIT
 
 PRODUCTION_ID = 1

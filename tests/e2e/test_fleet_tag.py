@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from balena_pulumi.client import BalenaClient
-from balena_pulumi.resources.fleet import Fleet
-from balena_pulumi.resources.fleet_tag import FleetTag
+from balena_pulumi.resources.fleets.fleet import Fleet
+from balena_pulumi.resources.tags.fleet_tag import FleetTag
 
 
 def program(fleet_name: str, value: str = "ops"):

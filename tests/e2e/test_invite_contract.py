@@ -13,8 +13,8 @@ import pytest
 from pulumi import automation as auto
 
 from balena_pulumi.client import BalenaClient
-from balena_pulumi.resources.fleet_invite import FleetInvite
-from balena_pulumi.resources.organization_invite import OrganizationInvite
+from balena_pulumi.resources.access.fleet_invite import FleetInvite
+from balena_pulumi.resources.access.organization_invite import OrganizationInvite
 
 
 def api(deployment) -> BalenaClient:

@@ -9,7 +9,7 @@ import pytest
 
 from balena_pulumi.client import clear_clients
 from balena_pulumi.resources import lookups
-from balena_pulumi.resources.fleet_pin import FleetPin
+from balena_pulumi.resources.fleets.fleet_pin import FleetPin
 from balena_pulumi.sandbox.seed import COMMITS, PRODUCTION_DEVICE_UUIDS
 
 

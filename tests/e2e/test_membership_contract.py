@@ -13,8 +13,8 @@ import pytest
 from pulumi import automation as auto
 
 from balena_pulumi.client import BalenaClient
-from balena_pulumi.resources.fleet_member import FleetMember
-from balena_pulumi.resources.organization_member import OrganizationMember
+from balena_pulumi.resources.access.fleet_member import FleetMember
+from balena_pulumi.resources.access.organization_member import OrganizationMember
 
 
 def api(deployment) -> BalenaClient:

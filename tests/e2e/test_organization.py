@@ -6,7 +6,7 @@ import pytest
 from pulumi import automation as auto
 
 from balena_pulumi.client import BalenaClient
-from balena_pulumi.resources.organization import Organization
+from balena_pulumi.resources.access.organization import Organization
 
 
 def org_program(name: str = "Widgets Ltd", handle: str | None = "widgets"):

@@ -7,7 +7,7 @@ organization invite by username is covered by FleetInvite's test of the shared c
 from __future__ import annotations
 
 from balena_pulumi.client import BalenaClient
-from balena_pulumi.resources.organization_invite import OrganizationInvite
+from balena_pulumi.resources.access.organization_invite import OrganizationInvite
 
 
 def invite_program(invitee: str = "new.person@example.com", role: str = "member"):

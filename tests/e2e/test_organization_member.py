@@ -10,7 +10,7 @@ import pytest
 from pulumi import automation as auto
 
 from balena_pulumi.client import BalenaClient
-from balena_pulumi.resources.organization_member import OrganizationMember
+from balena_pulumi.resources.access.organization_member import OrganizationMember
 
 
 def member_program(username: str = "alice", role: str = "administrator"):

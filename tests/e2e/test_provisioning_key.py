@@ -9,7 +9,7 @@ from pulumi import automation as auto
 
 from balena_pulumi.client import BalenaClient
 from balena_pulumi.resources.base import BalenaResourceError
-from balena_pulumi.resources.provisioning_key import ProvisioningKey, ProvisioningKeyProvider
+from balena_pulumi.resources.keys.provisioning_key import ProvisioningKey, ProvisioningKeyProvider
 
 EXPIRY = (dt.date.today() + dt.timedelta(days=90)).isoformat()
 

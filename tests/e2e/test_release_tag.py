@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pulumi import automation as auto
 
-from balena_pulumi.resources.release_tag import ReleaseTag
+from balena_pulumi.resources.tags.release_tag import ReleaseTag
 from balena_pulumi.sandbox.seed import COMMITS, STAGING_RELEASE_COMMIT
 
 

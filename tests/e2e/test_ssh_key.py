@@ -9,7 +9,7 @@ import pytest
 from pulumi import automation as auto
 
 from balena_pulumi.client import BalenaClient
-from balena_pulumi.resources.ssh_key import SshKey
+from balena_pulumi.resources.keys.ssh_key import SshKey
 
 
 def _string(data: bytes) -> bytes:

@@ -9,9 +9,9 @@ import pytest
 from pulumi import automation as auto
 
 from balena_pulumi.client import BalenaClient
-from balena_pulumi.resources.device_tag import DeviceTag
-from balena_pulumi.resources.fleet_tag import FleetTag
-from balena_pulumi.resources.release_tag import ReleaseTag
+from balena_pulumi.resources.tags.device_tag import DeviceTag
+from balena_pulumi.resources.tags.fleet_tag import FleetTag
+from balena_pulumi.resources.tags.release_tag import ReleaseTag
 from balena_pulumi.sandbox.seed import PRODUCTION_DEVICE_UUIDS, STAGING_DEVICE_UUID
 
 

@@ -16,13 +16,13 @@ import pytest
 from pulumi import automation as auto
 
 from balena_pulumi.client import BalenaClient
-from balena_pulumi.resources.device_config_var import DeviceConfigVar
-from balena_pulumi.resources.device_env_var import DeviceEnvVar
-from balena_pulumi.resources.device_service_env_var import DeviceServiceEnvVar
-from balena_pulumi.resources.fleet_build_var import FleetBuildVar
-from balena_pulumi.resources.fleet_config_var import FleetConfigVar
-from balena_pulumi.resources.fleet_env_var import FleetEnvVar
-from balena_pulumi.resources.service_env_var import ServiceEnvVar
+from balena_pulumi.resources.variables.device_config_var import DeviceConfigVar
+from balena_pulumi.resources.variables.device_env_var import DeviceEnvVar
+from balena_pulumi.resources.variables.device_service_env_var import DeviceServiceEnvVar
+from balena_pulumi.resources.variables.fleet_build_var import FleetBuildVar
+from balena_pulumi.resources.variables.fleet_config_var import FleetConfigVar
+from balena_pulumi.resources.variables.fleet_env_var import FleetEnvVar
+from balena_pulumi.resources.variables.service_env_var import ServiceEnvVar
 from balena_pulumi.sandbox.seed import PRODUCTION_DEVICE_UUIDS
 
 __all__ = [

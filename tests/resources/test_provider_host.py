@@ -8,7 +8,7 @@ import dill
 from pulumi.runtime.proto import provider_pb2
 
 from balena_pulumi.provider_host import ImportingServicer, resource_type
-from balena_pulumi.resources.fleet import FleetProvider
+from balena_pulumi.resources.fleets.fleet import FleetProvider
 
 FLEET_URN = "urn:pulumi:dev::org::pulumi-python:dynamic/balena:Fleet::gateways"
 

@@ -1,0 +1,1 @@
+"""Fleet kinds: the fleet itself and the release it runs."""

@@ -1,0 +1,1 @@
+"""Key kinds: the user's API keys and SSH keys, and fleets' provisioning keys."""

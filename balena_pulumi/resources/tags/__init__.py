@@ -1,0 +1,1 @@
+"""Tag kinds: fleet, device and release tags over one provider (``_scope``), and the bulk maps."""

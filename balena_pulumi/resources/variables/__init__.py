@@ -1,0 +1,1 @@
+"""Variable kinds: seven scopes, one provider (``_scope``), and the bulk maps."""
