@@ -226,7 +226,10 @@ class BalenaProvider(ResourceProvider):
     def holds(self, args: Any, outs: Mapping[str, Any]) -> bool:
         """Whether an object found by natural key holds exactly the inputs ``args`` (see ``create``)."""
         inputs = args.model_dump(mode="json")
-        return all(outs.get(k) == v for k, v in inputs.items())
+        release = set(self.release_fields)
+        if release and not refs.same_release(outs, inputs):
+            return False
+        return all(outs.get(k) == v for k, v in inputs.items() if k not in release)
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -430,6 +433,11 @@ class BalenaProvider(ResourceProvider):
         return found_id, {k: v for k, v in found.items() if k not in inputs}
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        if not id_.isdigit() and self.import_id is None:
+            raise ResourceError(
+                f"{self.kind}: import id {quote(id_)} is not a numeric id; a {self.noun or self.kind} is adopted "
+                "by its numeric id"
+            )
         try:
             outs = self.read_object(self.client(), id_, props)
         except (NotFound, refs.MissingParent):

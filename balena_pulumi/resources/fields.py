@@ -45,7 +45,7 @@ class Change(str, enum.Enum):
 CHANGE_TEXT = {
     Change.UPDATE: "update in place",
     Change.REPLACE: "replace",
-    Change.PARENT: "the same {parent} under a new name: update, nothing sent; another {parent}: replace",
+    Change.PARENT: "the same {parent} under a new name: update, no write; another {parent}: replace",
     Change.RELEASE: "the same release named another way: nothing; another release: {release}",
     Change.JUDGED: "see below",
 }

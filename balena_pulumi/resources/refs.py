@@ -193,11 +193,6 @@ class Planned:
         with self._lock:
             return (kind, int(id_)) in self._updating
 
-    def clear(self) -> None:
-        with self._lock:
-            self._by_key.clear()
-            self._updating.clear()
-
 
 PLANNED = Planned()
 

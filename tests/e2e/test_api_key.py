@@ -11,6 +11,10 @@ from balena_pulumi.client import BalenaClient, Unauthorized
 from balena_pulumi.resources.keys.api_key import ApiKey
 
 from .harness import Deployment
+from .cases import Case, numeric
+
+# How an existing object of this kind is adopted (tests/e2e/test_import.py runs it).
+IMPORT_CASE = Case("ApiKey", {"name": "ci-deploy", "description": "CI deploys", "expiry_date": "2027-12-31"}, numeric)
 
 EXPIRY = (dt.date.today() + dt.timedelta(days=400)).isoformat()
 

@@ -11,6 +11,11 @@ from balena_pulumi.resources.devices.device_pin import DevicePin
 from balena_pulumi.resources.fleets.fleet_pin import FleetPin
 from balena_pulumi.sandbox.seed import COMMITS, PRODUCTION_DEVICE_UUIDS, STAGING_DEVICE_UUID, STAGING_RELEASE_COMMIT
 
+from .cases import DEVICE, Case, natural
+
+# How an existing object of this kind is adopted (tests/e2e/test_import.py runs it).
+IMPORT_CASE = Case("DevicePin", {"device": DEVICE, "release_version": "1.1.0"}, natural(DEVICE))
+
 CANARY = PRODUCTION_DEVICE_UUIDS[0]
 
 

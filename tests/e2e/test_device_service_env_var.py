@@ -6,6 +6,14 @@ import pytest
 
 from .variable_contract import *  # noqa: F401,F403  (the shared contract tests, collected here)
 from .variable_contract import CASES, Case
+from .cases import DEVICE, Case, natural
+
+# How an existing object of this kind is adopted (tests/e2e/test_import.py runs it).
+IMPORT_CASE = Case(
+    "DeviceServiceEnvVar",
+    {"device": DEVICE, "service": "main", "name": "DEBUG", "value": "1"},
+    natural(f"{DEVICE}:main:DEBUG"),
+)
 
 
 @pytest.fixture

@@ -7,6 +7,11 @@ from balena_pulumi.client import BalenaClient
 from balena_pulumi.resources.tags.device_tag import DeviceTag
 from balena_pulumi.sandbox.seed import PRODUCTION_DEVICE_UUIDS
 
+from .cases import DEVICE, Case, natural
+
+# How an existing object of this kind is adopted (tests/e2e/test_import.py runs it).
+IMPORT_CASE = Case("DeviceTag", {"device": DEVICE, "key": "ring", "value": "canary"}, natural(f"{DEVICE}:ring"))
+
 UUID = PRODUCTION_DEVICE_UUIDS[1]
 
 

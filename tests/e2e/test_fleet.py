@@ -10,6 +10,16 @@ from pulumi import automation as auto
 from balena_pulumi.client import BalenaClient
 from balena_pulumi.resources.fleets.fleet import Fleet
 
+from .cases import Case, natural
+
+# How an existing object of this kind is adopted (tests/e2e/test_import.py runs it).
+IMPORT_CASE = Case(
+    "Fleet",
+    {"organization": "acme", "name": "imported", "device_type": "raspberrypi4-64"},
+    natural("acme/imported"),
+    ("slug",),
+)
+
 
 def fleet_program(name: str = "edge-gateways", device_type: str = "raspberrypi4-64", fleet_class: str = "fleet"):
     def program() -> None:

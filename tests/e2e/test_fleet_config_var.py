@@ -7,6 +7,14 @@ import pytest
 from .variable_contract import *  # noqa: F401,F403  (the shared contract tests, collected here)
 from .variable_contract import test_a_renamed_parent_fleet_does_not_replace_the_variable  # noqa: F401
 from .variable_contract import CASES, Case
+from .cases import Case, natural
+
+# How an existing object of this kind is adopted (tests/e2e/test_import.py runs it).
+IMPORT_CASE = Case(
+    "FleetConfigVar",
+    {"fleet": "acme/production", "name": "BALENA_HOST_CONFIG_gpu_mem", "value": "64"},
+    natural("acme/production:BALENA_HOST_CONFIG_gpu_mem"),
+)
 
 
 @pytest.fixture

@@ -12,6 +12,15 @@ from balena_pulumi.client import BalenaClient
 from balena_pulumi.resources.variables.fleet_env_var import FleetEnvVar
 from balena_pulumi.resources.variables.fleet_env_vars import FleetEnvVars
 
+from .cases import Case, natural
+
+# How an existing object of this kind is adopted (tests/e2e/test_import.py runs it).
+IMPORT_CASE = Case(
+    "FleetEnvVars",
+    {"fleet": "acme/production", "variables": {"LOG_LEVEL": "info", "MQTT_HOST": "mqtt"}},
+    natural("acme/production"),
+)
+
 FLEET = "acme/production"
 RESOURCE = "/v7/application_environment_variable"
 

@@ -5,6 +5,15 @@ from __future__ import annotations
 from balena_pulumi.client import BalenaClient
 from balena_pulumi.resources.access.fleet_invite import FleetInvite
 
+from .cases import Case, natural
+
+# How an existing object of this kind is adopted (tests/e2e/test_import.py runs it).
+IMPORT_CASE = Case(
+    "FleetInvite",
+    {"fleet": "acme/production", "invitee": "erin@example.com", "role": "observer"},
+    natural("acme/production:erin@example.com"),
+)
+
 
 def invite_program(invitee: str = "alice"):
     def program() -> None:

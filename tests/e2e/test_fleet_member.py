@@ -5,6 +5,15 @@ from __future__ import annotations
 from balena_pulumi.client import BalenaClient
 from balena_pulumi.resources.access.fleet_member import FleetMember
 
+from .cases import Case, natural
+
+# How an existing object of this kind is adopted (tests/e2e/test_import.py runs it).
+IMPORT_CASE = Case(
+    "FleetMember",
+    {"fleet": "acme/production", "username": "alice", "role": "developer"},
+    natural("acme/production:alice"),
+)
+
 
 def member_program(fleet: str = "acme/staging", username: str = "alice", role: str = "developer"):
     def program() -> None:

@@ -14,6 +14,11 @@ from balena_pulumi.client import BalenaClient
 from balena_pulumi.resources.fleets.fleet_pin import FleetPin
 from balena_pulumi.sandbox.seed import COMMITS, STAGING_RELEASE_COMMIT
 
+from .cases import Case, natural
+
+# How an existing object of this kind is adopted (tests/e2e/test_import.py runs it).
+IMPORT_CASE = Case("FleetPin", {"fleet": "acme/production", "release_version": "1.1.0"}, natural("acme/production"))
+
 PRODUCTION_ID = 1
 
 

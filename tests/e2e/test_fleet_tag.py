@@ -6,6 +6,15 @@ from balena_pulumi.client import BalenaClient
 from balena_pulumi.resources.fleets.fleet import Fleet
 from balena_pulumi.resources.tags.fleet_tag import FleetTag
 
+from .cases import Case, natural
+
+# How an existing object of this kind is adopted (tests/e2e/test_import.py runs it).
+IMPORT_CASE = Case(
+    "FleetTag",
+    {"fleet": "acme/production", "key": "owner", "value": "platform"},
+    natural("acme/production:owner"),
+)
+
 
 def program(fleet_name: str, value: str = "ops"):
     def run() -> None:

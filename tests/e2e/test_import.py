@@ -9,8 +9,8 @@ the adopting stack (its destroy deletes it).
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -19,73 +19,20 @@ from pulumi import automation as auto
 
 from balena_pulumi import resources
 from balena_pulumi.client import BalenaClient
-from balena_pulumi.sandbox.seed import PRODUCTION_DEVICE_UUIDS
 
+from .cases import Case
 from .harness import Deployment
 
-DEVICE = PRODUCTION_DEVICE_UUIDS[0]
-SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ3NTinf2J+6qrj8R0yTV78ySkvJlv0Oexn8kaWYPWYk ops@laptop"
+
+def _cases() -> list[Case]:
+    found = []
+    for kind, module in sorted(resources.REGISTRY.items()):
+        stem = module.rsplit(".", 1)[-1]
+        found.append(importlib.import_module(f"tests.e2e.test_{stem}").IMPORT_CASE)
+    return found
 
 
-@dataclass(frozen=True)
-class Case:
-    kind: str
-    inputs: dict[str, Any]
-    # The import id, from the origin stack's resource id (numeric where the kind has no natural key).
-    import_id: Callable[[str], str]
-    # Outputs that the adopted resource must report as the origin's did.
-    same_outputs: tuple[str, ...] = field(default=())
-
-    def __str__(self) -> str:
-        return self.kind
-
-
-def natural(key: str) -> Callable[[str], str]:
-    return lambda _id: key
-
-
-def numeric(resource_id: str) -> str:
-    return resource_id
-
-
-CASES = [
-    Case("Organization", {"name": "Globex", "handle": "globex"}, natural("globex"), ("handle",)),
-    Case("Fleet", {"organization": "acme", "name": "imported", "device_type": "raspberrypi4-64"},
-         natural("acme/imported"), ("slug",)),
-    Case("FleetPin", {"fleet": "acme/production", "release_version": "1.1.0"}, natural("acme/production")),
-    Case("DevicePin", {"device": DEVICE, "release_version": "1.1.0"}, natural(DEVICE)),
-    Case("FleetEnvVar", {"fleet": "acme/production", "name": "LOG_LEVEL", "value": "info"},
-         natural("acme/production:LOG_LEVEL")),
-    Case("FleetConfigVar", {"fleet": "acme/production", "name": "BALENA_HOST_CONFIG_gpu_mem", "value": "64"},
-         natural("acme/production:BALENA_HOST_CONFIG_gpu_mem")),
-    Case("FleetBuildVar", {"fleet": "acme/production", "name": "NPM_REGISTRY", "value": "https://npm.example"},
-         natural("acme/production:NPM_REGISTRY")),
-    Case("ServiceEnvVar", {"fleet": "acme/production", "service": "main", "name": "PORT", "value": "8080"},
-         natural("acme/production:main:PORT")),
-    Case("DeviceEnvVar", {"device": DEVICE, "name": "CANARY", "value": "true"}, natural(f"{DEVICE}:CANARY")),
-    Case("DeviceConfigVar", {"device": DEVICE, "name": "BALENA_SUPERVISOR_POLL_INTERVAL", "value": "600000"},
-         natural(f"{DEVICE}:BALENA_SUPERVISOR_POLL_INTERVAL")),
-    Case("DeviceServiceEnvVar", {"device": DEVICE, "service": "main", "name": "DEBUG", "value": "1"},
-         natural(f"{DEVICE}:main:DEBUG")),
-    Case("FleetEnvVars", {"fleet": "acme/production", "variables": {"LOG_LEVEL": "info", "MQTT_HOST": "mqtt"}},
-         natural("acme/production")),
-    Case("FleetTag", {"fleet": "acme/production", "key": "owner", "value": "platform"},
-         natural("acme/production:owner")),
-    Case("DeviceTag", {"device": DEVICE, "key": "ring", "value": "canary"}, natural(f"{DEVICE}:ring")),
-    Case("ReleaseTag", {"fleet": "acme/production", "release_version": "1.1.0", "key": "qa", "value": "passed"},
-         natural("acme/production@1.1.0:qa")),
-    Case("FleetMember", {"fleet": "acme/production", "username": "alice", "role": "developer"},
-         natural("acme/production:alice")),
-    Case("OrganizationMember", {"organization": "acme", "username": "bob", "role": "member"}, natural("acme:bob")),
-    Case("OrganizationInvite", {"organization": "acme", "invitee": "dave@example.com", "role": "member"},
-         natural("acme:dave@example.com")),
-    Case("FleetInvite", {"fleet": "acme/production", "invitee": "erin@example.com", "role": "observer"},
-         natural("acme/production:erin@example.com")),
-    Case("ApiKey", {"name": "ci-deploy", "description": "CI deploys", "expiry_date": "2027-12-31"}, numeric),
-    Case("ProvisioningKey", {"fleet": "acme/production", "name": "factory-line-1", "expiry_date": "2027-06-30"},
-         numeric),
-    Case("SshKey", {"title": "ops laptop", "public_key": SSH_KEY}, numeric),
-]
+CASES = _cases()
 
 
 def program(case: Case, import_id: str | None = None, **overrides: Any) -> Callable[[], None]:
@@ -106,8 +53,8 @@ def stacks(clean_sandbox, pulumi_bin, tmp_path) -> tuple[Deployment, Deployment]
     return origin, adopter
 
 
-def test_every_kind_has_an_import_case():
-    assert sorted(c.kind for c in CASES) == sorted(resources.REGISTRY)
+def test_every_kind_declares_its_own_import_case():
+    assert [c.kind for c in CASES] == sorted(resources.REGISTRY)
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)

@@ -8,6 +8,11 @@ from pulumi import automation as auto
 from balena_pulumi.client import BalenaClient
 from balena_pulumi.resources.access.organization import Organization
 
+from .cases import Case, natural
+
+# How an existing object of this kind is adopted (tests/e2e/test_import.py runs it).
+IMPORT_CASE = Case("Organization", {"name": "Globex", "handle": "globex"}, natural("globex"), ("handle",))
+
 
 def org_program(name: str = "Widgets Ltd", handle: str | None = "widgets"):
     def program() -> None:

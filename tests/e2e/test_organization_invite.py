@@ -9,6 +9,15 @@ from __future__ import annotations
 from balena_pulumi.client import BalenaClient
 from balena_pulumi.resources.access.organization_invite import OrganizationInvite
 
+from .cases import Case, natural
+
+# How an existing object of this kind is adopted (tests/e2e/test_import.py runs it).
+IMPORT_CASE = Case(
+    "OrganizationInvite",
+    {"organization": "acme", "invitee": "dave@example.com", "role": "member"},
+    natural("acme:dave@example.com"),
+)
+
 
 def invite_program(invitee: str = "new.person@example.com", role: str = "member"):
     def program() -> None:

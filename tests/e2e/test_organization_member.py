@@ -12,6 +12,15 @@ from pulumi import automation as auto
 from balena_pulumi.client import BalenaClient
 from balena_pulumi.resources.access.organization_member import OrganizationMember
 
+from .cases import Case, natural
+
+# How an existing object of this kind is adopted (tests/e2e/test_import.py runs it).
+IMPORT_CASE = Case(
+    "OrganizationMember",
+    {"organization": "acme", "username": "bob", "role": "member"},
+    natural("acme:bob"),
+)
+
 
 def member_program(username: str = "alice", role: str = "administrator"):
     def program() -> None:

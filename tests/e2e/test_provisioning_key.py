@@ -11,6 +11,15 @@ from balena_pulumi.client import BalenaClient
 from balena_pulumi.resources.base import BalenaResourceError
 from balena_pulumi.resources.keys.provisioning_key import ProvisioningKey, ProvisioningKeyProvider
 
+from .cases import Case, numeric
+
+# How an existing object of this kind is adopted (tests/e2e/test_import.py runs it).
+IMPORT_CASE = Case(
+    "ProvisioningKey",
+    {"fleet": "acme/production", "name": "factory-line-1", "expiry_date": "2027-06-30"},
+    numeric,
+)
+
 EXPIRY = (dt.date.today() + dt.timedelta(days=90)).isoformat()
 
 

@@ -8,6 +8,15 @@ from pulumi import automation as auto
 from balena_pulumi.resources.tags.release_tag import ReleaseTag
 from balena_pulumi.sandbox.seed import COMMITS, STAGING_RELEASE_COMMIT
 
+from .cases import Case, natural
+
+# How an existing object of this kind is adopted (tests/e2e/test_import.py runs it).
+IMPORT_CASE = Case(
+    "ReleaseTag",
+    {"fleet": "acme/production", "release_version": "1.1.0", "key": "qa", "value": "passed"},
+    natural("acme/production@1.1.0:qa"),
+)
+
 
 def program(key: str = "qa", **selector):
     def run() -> None:

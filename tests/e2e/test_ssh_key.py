@@ -11,6 +11,11 @@ from pulumi import automation as auto
 from balena_pulumi.client import BalenaClient
 from balena_pulumi.resources.keys.ssh_key import SshKey
 
+from .cases import SSH_KEY, Case, numeric
+
+# How an existing object of this kind is adopted (tests/e2e/test_import.py runs it).
+IMPORT_CASE = Case("SshKey", {"title": "ops laptop", "public_key": SSH_KEY}, numeric)
+
 
 def _string(data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + data

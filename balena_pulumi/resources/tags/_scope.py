@@ -118,6 +118,20 @@ class TagProvider(BalenaProvider):
             return f"{values.get('fleet')}@{version}:{values.get('key')}"
         return self.import_id.format(values)  # type: ignore[union-attr]
 
+    def natural_key(self, inputs: Mapping[str, Any]) -> str | None:
+        if self.scope.api_kind == "release" and not inputs.get("release_version"):
+            return None  # a release named by commit or id: its version is known once resolved
+        return self.key_of(inputs)
+
+    def find_existing(self, client: BalenaClient, args: Any) -> dict[str, Any] | None:
+        parent_id, parent = self.resolve_parent(client, args)
+        try:
+            tag = client.tags(self.scope.api_kind).find(parent_id, args.key)
+        except NotFound:
+            return None
+        inputs = {k: v for k, v in args.model_dump(mode="json").items() if k not in ("key", "value")}
+        return {**inputs, **parent, "key": tag.tag_key, "value": tag.value, "tag_id": tag.id, "__id": tag.id}
+
     def describe(self, inputs: Mapping[str, Any]) -> str:
         if self.scope.api_kind == "release":
             return f"{self.kind} {inputs.get('fleet')} ({refs.selector_text(inputs)}):{inputs.get('key')}"
