@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import threading
 
+from .core import SandboxCore
 from .faults import Fault
 from .seed import DEFAULT_SEED
-from .server import SandboxCore, make_server
+from .server import make_server
 
 __all__ = ["Sandbox", "DEFAULT_SEED"]
 
@@ -78,17 +79,27 @@ class Sandbox:
         """A fresh ``{"session_token", "api_key", "user_id"}`` for any seeded user (e.g. ``"carol"``)."""
         return self._core().tokens_for(username)
 
+    def session_token_aged(self, age_seconds: float, username: str | None = None) -> dict:
+        """A session token whose user logged in ``age_seconds`` ago (default user: the seed's token owner):
+        ``{"session_token", "user_id", "username", "auth_time", "age_seconds"}``. Older than 20 minutes,
+        ``POST /api-key/user/full`` refuses it, as the real API does."""
+        return self._core().credentials.session_of_age(age_seconds, username)
+
     # control ---------------------------------------------------------------------------------------
     def reset(self, seed="default") -> None:
         """Wipe and reseed. The owner's session token and API key stay the same across resets."""
         self._core().reset(seed)
 
-    def requests(self) -> list[dict]:
-        """The balena API requests received, in order: ``{"method","path","query","status"}``.
+    def requests(self, since: int = 0) -> list[dict]:
+        """The balena API requests received, in order:
+        ``{"seq","method","path","query","status","fault","latency_ms"}``.
 
-        ``path`` is the raw path without the query; ``status`` is None for a dropped connection.
+        ``path`` is the raw path without the query; ``status`` is what the server produced (None when a
+        ``drop``/``reset`` fault cut the connection before processing); ``fault`` names the fault kind that
+        decided the outcome (``"latency"`` when only latency applied), else None. ``since`` gives only
+        entries with a larger ``seq``.
         """
-        return self._core().log.list()
+        return self._core().log.list(since)
 
     def request_counts(self) -> dict[str, int]:
         """``{"GET /v7/application": 3, "GET": 5, ...}``; keys/ids in paths are folded to ``(...)``."""
@@ -98,10 +109,12 @@ class Sandbox:
         self._core().log.clear()
 
     def inject_fault(self, kind: str, *, status=None, retry_after=None, latency_ms=None, rate=None, count=None,
-                     method=None, path_prefix=None, seed=None) -> None:
-        """Add a fault: kind ``latency`` | ``status`` | ``rate_limit`` (429) | ``drop``; see :mod:`.faults`."""
+                     method=None, methods=None, path_prefix=None, seed=None) -> None:
+        """Add a fault. Before processing: ``latency`` | ``status`` | ``rate_limit`` (429) | ``drop`` | ``reset``;
+        after the write is committed: ``answer_lost`` | ``reset_after_write``. See :mod:`.faults`."""
         self._core().faults.add(Fault(kind, status=status, retry_after=retry_after, latency_ms=latency_ms,
-                                      rate=rate, count=count, method=method, path_prefix=path_prefix, seed=seed))
+                                      rate=rate, count=count, method=method, methods=methods,
+                                      path_prefix=path_prefix, seed=seed))
 
     def clear_faults(self) -> None:
         self._core().faults.clear()

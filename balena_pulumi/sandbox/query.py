@@ -12,100 +12,18 @@ from __future__ import annotations
 import dataclasses
 import json
 
+from .access import Auth, access_filter
 from .errors import ApiError, not_implemented, server_error
 from .schema import BY_NAME, Field, Resource, q
+from .values import holds_nul, parse_date
+
+def nul_in_url():
+    """A NUL in a string literal reaches PostgreSQL as a bound parameter, which it refuses: a 500."""
+    return server_error("a string literal in the URL holds a NUL character, which PostgreSQL refuses")
+
 
 _OPS = {"eq": "IS", "ne": "IS NOT", "gt": ">", "ge": ">=", "lt": "<", "le": "<="}
 _ARITH = {"add": "+", "sub": "-", "mul": "*", "div": "/", "mod": "%"}
-
-
-class Auth:
-    """Who is calling. kind: guest | session | apikey."""
-
-    def __init__(self, kind="guest", user_id=None, actor_id=None, username=None, email=None, key_id=None):
-        self.kind, self.user_id, self.actor_id = kind, user_id, actor_id
-        self.username, self.email, self.key_id = username, email, key_id
-
-    @property
-    def is_user(self):
-        return self.kind in ("session", "apikey")
-
-
-ROOT = Auth("root")
-
-
-# ---------------------------------------------------------------------------------------------
-# Permissions as SQL fragments (only integers we own are inlined; never request text)
-
-
-def _member_orgs(uid: int) -> str:
-    return f'SELECT m.is_member_of__organization FROM organization_membership m WHERE m."user" = {int(uid)}'
-
-
-def _admin_orgs(uid: int) -> str:
-    return (f'SELECT m.is_member_of__organization FROM organization_membership m JOIN organization_membership_role '
-            f'r ON r.id = m.organization_membership_role WHERE m."user" = {int(uid)} AND r.name = \'administrator\'')
-
-
-def _apps(uid: int, include_public: bool, write: bool = False) -> str:
-    """Fleets a user may read (or write), as balenaCloud scopes them [CLOUD]: every fleet of an organization
-    the user administers; otherwise only fleets with a direct membership (observers read, developers and
-    operators write); plus public fleets for reading."""
-    pub = " OR a.is_public = 1" if include_public else ""
-    roles = " AND um.application_membership_role IN (SELECT r.id FROM application_membership_role r " \
-            "WHERE r.name IN ('developer', 'operator'))" if write else ""
-    return (f"SELECT a.id FROM application a WHERE a.organization IN ({_admin_orgs(uid)}){pub} "
-            f"UNION SELECT um.is_member_of__application FROM user__is_member_of__application um "
-            f'WHERE um."user" = {int(uid)}{roles}')
-
-
-def access_filter(res: Resource, auth: Auth, alias: str, write: bool) -> str:
-    """SQL condition limiting rows to those the caller may read (or write). Raises 401 when none."""
-    if auth.kind == "root":
-        return "1"
-    t = alias
-    if res.access == "global":
-        if write or not (auth.is_user or res.guest):
-            raise ApiError(401)
-        return "1"
-    if not auth.is_user:
-        if write or not res.guest:
-            raise ApiError(401)
-        if res.app_expr:
-            app = res.app_expr.format(t=t)
-            return f"{app} IN (SELECT a.id FROM application a WHERE a.is_public = 1)"
-        return "1"
-    uid = auth.user_id
-    if res.access == "app":
-        app = res.app_expr.format(t=t)
-        return f"{app} IN ({_apps(uid, include_public=not write, write=write)})"
-    if res.access == "org":
-        return f"{t}.id IN ({_admin_orgs(uid) if write else _member_orgs(uid)})"
-    if res.access == "org_child":
-        col = "is_member_of__organization" if res.name == "organization_membership" else "is_invited_to__organization"
-        return f"{t}.{col} IN ({_admin_orgs(uid) if write else _member_orgs(uid)})"
-    if res.access == "invitee":  # only invitees of invites the caller can see
-        if write:
-            raise ApiError(401)
-        return (f"{t}.id IN (SELECT i.invitee FROM invitee__is_invited_to__organization i WHERE "
-                f"i.is_invited_to__organization IN ({_member_orgs(uid)}) UNION SELECT i.invitee FROM "
-                f"invitee__is_invited_to__application i WHERE i.is_invited_to__application IN "
-                f"({_apps(uid, include_public=False)}))")
-    if res.access in ("user", "actor"):
-        if write:
-            raise ApiError(401)
-        return "1"
-    if res.access == "self_keys":
-        # [CLOUD] own keys; keys of fleets (and their devices) readable by members, writable (with a
-        # session token, see hooks) by administrators of the fleet's organization
-        own = f"{t}.is_of__actor = {int(auth.actor_id)}"
-        apps = (f"SELECT a.id FROM application a WHERE a.organization IN ({_admin_orgs(uid)})" if write
-                else _apps(uid, include_public=False))
-        return (f"({own} OR {t}.is_of__actor IN (SELECT a.actor FROM application a WHERE a.id IN ({apps})) "
-                f"OR {t}.is_of__actor IN (SELECT d.actor FROM device d WHERE d.belongs_to__application IN ({apps})))")
-    if res.access == "self_pubkeys":
-        return f'{t}."user" = {int(uid)}'
-    raise server_error(f"no access rule for {res.name}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -193,12 +111,12 @@ class Compiler:
         if isinstance(v, float):
             return "?", [v], "float_lit"
         if isinstance(v, tuple) and v[0] == "datetime":
-            from .store import parse_date  # local import: store imports this module
-
             iso = parse_date(v[1])
             if iso is None:
                 raise ApiError(400, f"Malformed url: datetime'{v[1]}'")
             return "?", [iso], "date"
+        if holds_nul(v):
+            raise nul_in_url()
         return "?", [v], "str"
 
     def path(self, segs, res, alias, scope):
@@ -332,6 +250,8 @@ def shape(res: Resource, row: dict, fields) -> dict:
             v = bool(v) if v is not None else None
         elif f.type == "json" and v is not None:
             v = json.loads(v)
+        elif f.type == "bigint" and v is not None:
+            v = str(v)  # sbvr-types reads Big Integer as a string (JavaScript numbers would lose digits)
         out[f.name] = v
     return out
 
@@ -467,6 +387,8 @@ def key_condition(res: Resource, key, alias="t0"):
             v = v[1]
         if isinstance(v, bool):
             v = int(v)
+        if holds_nul(v):
+            raise nul_in_url()
         conds.append(f"{alias}.{q(name)} IS ?")
         params.append(v)
     return " AND ".join(conds), params
