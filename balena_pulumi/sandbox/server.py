@@ -42,7 +42,7 @@ class Handler(BaseHTTPRequestHandler):
         """-> body bytes, or None when the request was answered already (chunked, too large)."""
         length = self.headers.get("Content-Length")
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            self._send(Response(411, None))
+            self._send(Response(411, None, headers={"Connection": "close"}))
             self.close_connection = True
             return None
         n = int(length) if length and length.isdigit() else 0
@@ -56,7 +56,8 @@ class Handler(BaseHTTPRequestHandler):
                 remaining -= len(chunk)
             if not raw_path.startswith("/_sandbox/"):
                 self.core.log.add(method, raw_path, raw_query, 413)
-            self._send(Response(413, None))
+            # say so: a client that reused this connection would meet a closed socket on its next request
+            self._send(Response(413, None, headers={"Connection": "close"}))
             self.close_connection = True
             return None
         return self.rfile.read(n) if n else b""
