@@ -17,7 +17,7 @@ import secrets
 from urllib.parse import unquote_plus
 
 from .access import Auth
-from .errors import ApiError
+from .errors import ApiError, InputError
 from .values import iso_from_ms, now_iso, now_ms
 
 # open-balena's SUDO_TOKEN_VALIDITY: a session older than this cannot create user API keys
@@ -104,7 +104,7 @@ class Credentials:
     # -- minting (callers hold the store's transaction or lock) ----------------------------------
     def _user(self, username) -> dict:
         if not isinstance(username, str):
-            raise ApiError(400, "username must be a string")
+            raise InputError("username must be a string")
         user = self.store.one('SELECT * FROM "user" WHERE username = ?', (username,))
         if user is None:
             raise ApiError(404, f"no user {username!r}")
@@ -152,11 +152,11 @@ class Credentials:
     def session_of_age(self, age_seconds=0, username=None) -> dict:
         """A session token whose user authenticated ``age_seconds`` ago (default user: the token owner)."""
         if isinstance(age_seconds, bool) or not isinstance(age_seconds, (int, float)) or age_seconds < 0:
-            raise ApiError(400, "age_seconds must be a number >= 0")
+            raise InputError("age_seconds must be a number >= 0")
         with self.store.tx():
             username = username if username is not None else self.store.get_meta("token_owner")
             if username is None:
-                raise ApiError(400, "this seed has no token owner; name a username")
+                raise InputError("this seed has no token owner; name a username")
             user = self._user(username)
             auth_time = now_ms() - int(age_seconds * 1000)
             session = self._session(user, auth_time)

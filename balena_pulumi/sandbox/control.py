@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qs
 
-from .errors import ApiError
+from .errors import ApiError, InputError
 from .faults import Fault
 from .response import Response
 
@@ -20,7 +20,7 @@ def _since(query: str) -> int:
         return 0
     since = int(values[-1])
     if since < 0:
-        raise ValueError("since must be >= 0")
+        raise InputError("since must be >= 0")
     return since
 
 
@@ -69,7 +69,7 @@ def _route(core, method, path, query, body):
     if path == "/_sandbox/session-token" and method == "POST":
         unknown = set(body) - {"age_seconds", "username"}
         if unknown:
-            raise ValueError(f"unknown field(s) {sorted(unknown)}; expected age_seconds, username")
+            raise InputError(f"unknown field(s) {sorted(unknown)}; expected age_seconds, username")
         return Response(201, core.credentials.session_of_age(body.get("age_seconds", 0), body.get("username")))
     if path == "/_sandbox/info" and method == "GET":
         return Response(200, core.info())

@@ -21,6 +21,8 @@ import re
 import threading
 from collections import deque
 
+from .errors import InputError
+
 BEFORE = ("latency", "status", "rate_limit", "drop", "reset")
 AFTER = ("answer_lost", "reset_after_write")
 KINDS = BEFORE + AFTER
@@ -34,50 +36,63 @@ def _methods(method, methods) -> frozenset | None:
         names.append(method)
     if methods is not None:
         if isinstance(methods, str) or not isinstance(methods, (list, tuple, set, frozenset)):
-            raise ValueError("methods must be a list of HTTP methods")
+            raise InputError("methods must be a list of HTTP methods")
         names.extend(methods)
     if not names:
         return None
     out = set()
     for m in names:
         if not isinstance(m, str) or m.upper() not in _METHODS:
-            raise ValueError(f"unknown HTTP method {m!r}")
+            raise InputError(f"unknown HTTP method {m!r}")
         out.add(m.upper())
     return frozenset(out)
+
+
+def _num(name, v, kind=float):
+    if isinstance(v, bool):
+        raise InputError(f"{name} must be a number")
+    try:
+        return kind(v)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be a number") from None
 
 
 class Fault:
     def __init__(self, kind, *, status=None, retry_after=None, latency_ms=None, rate=None, count=None,
                  method=None, methods=None, path_prefix=None, seed=None):
         if kind not in KINDS:
-            raise ValueError(f"unknown fault kind {kind!r}; expected one of {', '.join(KINDS)}")
+            raise InputError(f"unknown fault kind {kind!r}; expected one of {', '.join(KINDS)}")
         if kind == "rate_limit":
             kind, status = "status", 429
         if kind == "status":
             if status is None:
-                raise ValueError("a status fault needs status")
-            status = int(status)
+                raise InputError("a status fault needs status")
+            status = _num("status", status, int)
             if status not in _STATUS_BODIES:
-                raise ValueError(f"status fault must be one of {sorted(_STATUS_BODIES)}, not {status}")
+                raise InputError(f"status fault must be one of {sorted(_STATUS_BODIES)}, not {status}")
             if status == 429 and retry_after is None:
                 retry_after = 1
         elif status is not None:
-            raise ValueError(f"status applies only to status faults, not {kind}")
+            raise InputError(f"status applies only to status faults, not {kind}")
         if kind == "latency" and not latency_ms:
-            raise ValueError("a latency fault needs latency_ms")
+            raise InputError("a latency fault needs latency_ms")
         if latency_ms is not None and (isinstance(latency_ms, bool) or not isinstance(latency_ms, (int, float))
                                        or latency_ms < 0):
-            raise ValueError("latency_ms must be a number >= 0")
-        if rate is not None and not 0 <= float(rate) <= 1:
-            raise ValueError("rate must be between 0 and 1")
-        if count is not None and int(count) < 0:
-            raise ValueError("count must be >= 0")
+            raise InputError("latency_ms must be a number >= 0")
+        if rate is not None and not 0 <= _num("rate", rate) <= 1:
+            raise InputError("rate must be between 0 and 1")
+        if count is not None and _num("count", count, int) < 0:
+            raise InputError("count must be >= 0")
+        if retry_after is not None and _num("retry_after", retry_after) < 0:
+            raise InputError("retry_after must be >= 0")
         if path_prefix is not None and not isinstance(path_prefix, str):
-            raise ValueError("path_prefix must be a string")
+            raise InputError("path_prefix must be a string")
         self.kind, self.status, self.retry_after = kind, status, retry_after
         self.latency_ms = latency_ms
         self.rate = None if rate is None else float(rate)
         self.count = None if count is None else int(count)
+        if not isinstance(seed, (int, str, type(None))) or isinstance(seed, bool):
+            raise InputError("seed must be an integer or a string")
         self.methods = _methods(method, methods)
         self.path_prefix = path_prefix
         self.seed = seed
@@ -190,10 +205,11 @@ class RequestLog:
 
     def list(self, since: int = 0):
         with self.lock:
-            if since and self.items and since >= self.items[0][0]:
-                rows = list(itertools.islice(self.items, since - self.items[0][0] + 1, None))
-            else:
+            newer = self.seq - since if since else len(self.items)
+            if newer >= len(self.items):
                 rows = list(self.items)
+            else:  # the newest entries are at the right: walk only those
+                rows = list(itertools.islice(reversed(self.items), max(newer, 0)))[::-1]
         return [dict(zip(_FIELDS, r)) for r in rows]
 
     def clear(self):

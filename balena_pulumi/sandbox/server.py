@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from .control import handle_control
 from .core import SandboxCore
 from .response import Response
-from .store import StateFileError
+from .errors import StateFileError
 
 BODY_LIMIT = 512 * 1024
 

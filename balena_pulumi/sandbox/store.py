@@ -13,7 +13,7 @@ import threading
 from contextlib import contextmanager
 
 from .access import ROOT, Auth, access_filter
-from .errors import ApiError, server_error
+from .errors import ApiError, StateFileError, server_error
 from .query import count_rows, key_condition, select_rows
 from .rules import REGISTRY, Ctx
 from .schema import BY_NAME, RESOURCES, Resource, ddl, fingerprint, q
@@ -30,10 +30,6 @@ def _py_upper(s):
 
 def _py_trim(s):
     return s.strip() if isinstance(s, str) else s
-
-
-class StateFileError(Exception):
-    """A state file this sandbox cannot use (written by a sandbox with another table layout)."""
 
 
 class Store:
