@@ -254,7 +254,8 @@ class Store:
         with self.tx():
             values = self.coerce_body(res, body, "patch", rules.pseudo_fields)
             ctx = Ctx(self, auth)
-            if not values and not (rules.pseudo_fields & body.keys()):
+            # a body key the rules resolve themselves (a membership's username) counts as something to do
+            if not values and not any(k in rules.pseudo_fields and k not in res.by_name for k in body):
                 raise server_error("PATCH requests must update at least one field")
             rules.validate_patch(ctx, values, body)
             ids = self.matching_ids(res, auth, key, opts)

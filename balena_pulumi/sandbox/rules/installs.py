@@ -23,14 +23,19 @@ def _marks(ids) -> str:
     return ",".join("?" * len(ids))
 
 
-def for_release(ctx, device_ids, release_id) -> None:
-    """Install the services of ``release_id`` on ``device_ids`` (those missing only)."""
-    if release_id is None or not device_ids:
+def _install(ctx, release_id, device_where: str, params) -> None:
+    """Install the services of ``release_id`` on the devices matching ``device_where`` (those missing)."""
+    if release_id is None:
         return
     ctx.conn.execute(
         "INSERT OR IGNORE INTO service_install (device, installs__service) "
-        f"SELECT d.id, s.svc FROM device d, ({_RELEASE_SERVICES}) s WHERE d.id IN ({_marks(device_ids)}) "
-        "ORDER BY d.id, s.svc", [release_id, *device_ids])
+        f"SELECT d.id, s.svc FROM device d, ({_RELEASE_SERVICES}) s WHERE {device_where} ORDER BY d.id, s.svc",
+        [release_id, *params])
+
+
+def for_release(ctx, device_ids, release_id) -> None:
+    if device_ids:
+        _install(ctx, release_id, f"d.id IN ({_marks(device_ids)})", list(device_ids))
 
 
 def for_fleet_target(ctx, app_id, device_ids) -> None:
@@ -48,12 +53,9 @@ def device_registered(ctx, device_id, values) -> None:
 
 def fleet_target_set(ctx, app_ids, release_id) -> None:
     """A fleet's target became ``release_id``: its unpinned devices get that release's services."""
-    if release_id is None or not app_ids:
-        return
-    ids = [r[0] for r in ctx.conn.execute(
-        f"SELECT id FROM device WHERE belongs_to__application IN ({_marks(app_ids)}) AND "
-        "is_pinned_on__release IS NULL", list(app_ids)).fetchall()]
-    for_release(ctx, ids, release_id)
+    if app_ids:
+        _install(ctx, release_id, f"d.belongs_to__application IN ({_marks(app_ids)}) AND "
+                                  "d.is_pinned_on__release IS NULL", list(app_ids))
 
 
 def devices_leaving_fleet(ctx, device_ids, new_app_id) -> None:
