@@ -230,13 +230,14 @@ def output_fields(res: Resource, select, expanded=()):
     return out
 
 
-def select_columns(res: Resource, alias: str) -> str:
+def select_columns(res: Resource, alias: str, fields) -> str:
+    """The columns the answer needs: ``id`` (expands join on it) and the stored or computed source of each
+    output field; computed fields cost a subquery per row, so only the selected ones are computed."""
+    names = ["id"] + [f.source or f.name for f in fields]
     cols = []
-    for f in res.fields:
-        if f.expr:
-            cols.append(f"{f.expr.format(t=alias)} AS {q(f.name)}")
-        else:
-            cols.append(f"{alias}.{q(f.name)}")
+    for name in dict.fromkeys(names):
+        f = res.by_name[name]
+        cols.append(f"{f.expr.format(t=alias)} AS {q(f.name)}" if f.expr else f"{alias}.{q(f.name)}")
     return ", ".join(cols)
 
 
@@ -278,13 +279,13 @@ def select_rows(conn, res: Resource, auth: Auth, where_sql: str, where_params: l
         order, op = comp.orderby(opts["orderby"], res, alias)
         params += op
     order.append(f"{alias}.id ASC")
-    sql = (f"SELECT {select_columns(res, alias)} FROM {q(res.name)} {alias} WHERE "
+    fields = output_fields(res, opts.get("select"), {i["nav"] for i in opts.get("expand") or []})
+    sql = (f"SELECT {select_columns(res, alias, fields)} FROM {q(res.name)} {alias} WHERE "
            f"{' AND '.join(conds)} ORDER BY {', '.join(order)}")
     if opts.get("top") is not None or opts.get("skip") is not None:
         sql += " LIMIT ? OFFSET ?"
         params += [opts["top"] if opts.get("top") is not None else -1, opts.get("skip") or 0]
     rows = _rows(conn, sql, params)
-    fields = output_fields(res, opts.get("select"), {i["nav"] for i in opts.get("expand") or []})
     out = [shape(res, r, fields) for r in rows]
     for item in opts.get("expand") or []:
         apply_expand(conn, res, auth, rows, out, item)
@@ -338,17 +339,18 @@ def apply_expand(conn, res: Resource, auth: Auth, rows, out, item):
     if opts.get("orderby"):
         order, order_params = comp.orderby(opts["orderby"], target, c)
     order.append(f"{c}.id ASC")
+    fields = output_fields(target, opts.get("select"), {i["nav"] for i in opts.get("expand") or []})
     child_rows = []
     for chunk in _chunks(ids):
         marks = ",".join("?" * len(chunk))
-        sql = (f"SELECT p0.id AS __pid, {select_columns(target, c)} FROM {q(res.name)} p0 JOIN {q(target.name)} {c} "
-               f"ON {cond} WHERE p0.id IN ({marks}) AND {' AND '.join(extra)} ORDER BY {', '.join(order)}")
+        sql = (f"SELECT p0.id AS __pid, {select_columns(target, c, fields)} FROM {q(res.name)} p0 "
+               f"JOIN {q(target.name)} {c} ON {cond} WHERE p0.id IN ({marks}) AND {' AND '.join(extra)} "
+               f"ORDER BY {', '.join(order)}")
         child_rows += _rows(conn, sql, list(chunk) + extra_params + order_params)
     grouped: dict[int, list] = {i: [] for i in ids}
     for cr in child_rows:
         grouped[cr["__pid"]].append(cr)
     skip, top = opts.get("skip") or 0, opts.get("top")
-    fields = output_fields(target, opts.get("select"), {i["nav"] for i in opts.get("expand") or []})
     for r, o in zip(rows, out):
         kids = grouped[r["id"]][skip:]
         if top is not None:

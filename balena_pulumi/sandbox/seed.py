@@ -124,7 +124,7 @@ def _release(store, app_id, services: dict, r: dict) -> None:
     status = r.get("status", "success")
     body = {"belongs_to__application": app_id, "source": "cloud", **{k: v for k, v in r.items() if k != "services"},
             "status": "running"}
-    rel = store.create(BY_NAME["release"], body, ROOT)
+    rel = store.create(BY_NAME["release"], body, ROOT, answer=False)
     stamp = r["start_timestamp"]
     for name in r.get("services", list(services)):
         if name not in services:
@@ -132,9 +132,10 @@ def _release(store, app_id, services: dict, r: dict) -> None:
         image = store.create(BY_NAME["image"], {
             "is_a_build_of__service": services[name], "start_timestamp": stamp, "end_timestamp": stamp,
             "push_timestamp": stamp, "status": "success", "project_type": "Standard Dockerfile",
-            "content_hash": "sha256:" + hashlib.sha256(f"{r.get('commit')}/{name}".encode()).hexdigest()}, ROOT)
+            "content_hash": "sha256:" + hashlib.sha256(f"{r.get('commit')}/{name}".encode()).hexdigest()},
+            ROOT, answer=False)
         store.create(BY_NAME["image__is_part_of__release"], {"image": image["id"], "is_part_of__release": rel["id"]},
-                     ROOT)
+                     ROOT, answer=False)
     if status != "running":
         store.patch(BY_NAME["release"], ROOT, rel["id"], {}, {"status": status})
     row = store.row("release", rel["id"])
@@ -180,7 +181,8 @@ def apply_seed(store, doc: dict) -> None:
     role_ids = {r["name"]: r["id"] for r in store.all("SELECT id, name FROM organization_membership_role")}
     org_ids = {}
     for o in doc.get("organizations", []):
-        created = store.create(BY_NAME["organization"], {"name": o["name"], "handle": o["handle"]}, ROOT)
+        created = store.create(BY_NAME["organization"], {"name": o["name"], "handle": o["handle"]}, ROOT,
+                               answer=False)
         org_ids[o["handle"]] = created["id"]
         for uname, role in (o.get("members") or {}).items():
             ins("organization_membership", {"user": user_ids[uname], "is_member_of__organization": created["id"],
@@ -190,19 +192,21 @@ def apply_seed(store, doc: dict) -> None:
         app = store.create(BY_NAME["application"], {
             "app_name": f["app_name"], "organization": org_ids[f["organization"]],
             "is_for__device_type": dt_ids[f["device_type"]], "is_of__class": f.get("is_of__class", "fleet"),
-            "is_public": f.get("is_public", False), **({"uuid": f["uuid"]} if f.get("uuid") else {})}, ROOT)
+            "is_public": f.get("is_public", False), **({"uuid": f["uuid"]} if f.get("uuid") else {})},
+            ROOT, answer=False)
         services = {}
         for s in f.get("services", []):
-            services[s] = store.create(BY_NAME["service"], {"application": app["id"], "service_name": s}, ROOT)["id"]
+            services[s] = store.create(BY_NAME["service"], {"application": app["id"], "service_name": s}, ROOT,
+                                       answer=False)["id"]
         for r in f.get("releases", []):
             _release(store, app["id"], services, r)
         for d in f.get("devices", []):
             store.create(BY_NAME["device"], {
                 "uuid": d["uuid"], "device_name": d.get("device_name"), "belongs_to__application": app["id"],
-                "is_of__device_type": dt_ids[d.get("device_type", f["device_type"])]}, ROOT)
+                "is_of__device_type": dt_ids[d.get("device_type", f["device_type"])]}, ROOT, answer=False)
         for kind, res in (("env", "application_environment_variable"), ("config", "application_config_variable"),
                           ("tags", "application_tag")):
             for k, v in (f.get(kind) or {}).items():
                 body = {"application": app["id"], "value": v}
                 body["tag_key" if kind == "tags" else "name"] = k
-                store.create(BY_NAME[res], body, ROOT)
+                store.create(BY_NAME[res], body, ROOT, answer=False)

@@ -208,7 +208,9 @@ class Store:
     def _stored_only(res: Resource, values: dict) -> dict:
         return {k: v for k, v in values.items() if not (k in res.by_name and res.by_name[k].expr)}
 
-    def create(self, res: Resource, body: dict, auth: Auth) -> dict:
+    def create(self, res: Resource, body: dict, auth: Auth, answer: bool = True) -> dict:
+        """POST: the created row as the caller would GET it (``answer=False``: only ``{"id"}``, for the
+        sandbox's own writes, which never show the answer)."""
         if res.readonly:
             raise ApiError(401)
         access_filter(res, auth, "t0", write=True)  # raises 401 for guests / read-only roles
@@ -234,6 +236,8 @@ class Store:
             if not self.conn.execute(f"SELECT 1 FROM {q(res.name)} t0 WHERE t0.id = ? AND {where}",
                                      (new_id,)).fetchone():
                 raise ApiError(401)
+            if not answer:
+                return {"id": new_id}
             created = self.get_one(res, new_id, auth) or {"id": new_id}
         return created
 
