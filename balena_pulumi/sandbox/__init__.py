@@ -1,8 +1,8 @@
 """A local stand-in for the balena API v7 (``api.balena-cloud.com``): HTTP + SQLite, stdlib only.
 
 It imports nothing from ``balena_pulumi.client`` or ``balena_pulumi.resources`` so that it can disagree
-with them. It follows ``shared/reference/balena-api-v7.md``; known gaps are listed in ``docs/sandbox.md``
-and in the docstrings where they occur.
+with them. It answers as the real API does (open-balena-api v49 with balenaCloud's additions where noted);
+known gaps are listed in ``docs/sandbox.md`` and in the docstrings where they occur.
 
     with Sandbox() as sb:                 # default seed, in memory, free port
         requests.get(sb.url + "/v7/application", headers={"Authorization": f"Bearer {sb.api_key}"})
@@ -12,11 +12,23 @@ from __future__ import annotations
 
 import threading
 
+from .core import SandboxCore
+from .errors import ApiError, InputError, SandboxError, StateFileError
 from .faults import Fault
 from .seed import DEFAULT_SEED
-from .server import SandboxCore, make_server
+from .server import make_server
 
-__all__ = ["Sandbox", "DEFAULT_SEED"]
+__all__ = ["Sandbox", "DEFAULT_SEED", "SandboxError", "InputError", "StateFileError"]
+
+
+def _plain(call, *args):
+    """Run a core call for a Python caller: an API-shaped refusal becomes a SandboxError with its text."""
+    try:
+        return call(*args)
+    except SandboxError:
+        raise
+    except ApiError as e:
+        raise SandboxError(e.message or f"refused with HTTP {e.status}") from None
 
 
 class Sandbox:
@@ -76,19 +88,36 @@ class Sandbox:
 
     def tokens_for(self, username: str) -> dict:
         """A fresh ``{"session_token", "api_key", "user_id"}`` for any seeded user (e.g. ``"carol"``)."""
-        return self._core().tokens_for(username)
+        return _plain(self._core().tokens_for, username)
+
+    def session_token_aged(self, age_seconds: float, username: str | None = None) -> dict:
+        """A session token whose user logged in ``age_seconds`` ago (default user: the seed's token owner):
+        ``{"session_token", "user_id", "username", "auth_time", "age_seconds"}``. Older than 20 minutes,
+        ``POST /api-key/user/full`` refuses it, as the real API does."""
+        return _plain(self._core().credentials.session_of_age, age_seconds, username)
 
     # control ---------------------------------------------------------------------------------------
     def reset(self, seed="default") -> None:
-        """Wipe and reseed. The owner's session token and API key stay the same across resets."""
-        self._core().reset(seed)
+        """Wipe and reseed. The owner's session token and API key stay the same across resets. A seed that
+        cannot be loaded raises ``SandboxError`` and leaves the current state as it was."""
+        core = self._core()
+        try:
+            _plain(core.reset, seed)
+        except (KeyError, TypeError, ValueError, OSError) as e:
+            if isinstance(e, SandboxError):
+                raise
+            raise SandboxError(f"the seed could not be loaded: {type(e).__name__}: {e}") from None
 
-    def requests(self) -> list[dict]:
-        """The balena API requests received, in order: ``{"method","path","query","status"}``.
+    def requests(self, since: int = 0) -> list[dict]:
+        """The balena API requests received, in order:
+        ``{"seq","method","path","query","status","fault","latency_ms"}``.
 
-        ``path`` is the raw path without the query; ``status`` is None for a dropped connection.
+        ``path`` is the raw path without the query; ``status`` is what the server produced (None when a
+        ``drop``/``reset`` fault cut the connection before processing); ``fault`` names the fault kind that
+        decided the outcome (``"latency"`` when only latency applied), else None. ``since`` gives only
+        entries with a larger ``seq``.
         """
-        return self._core().log.list()
+        return self._core().log.list(since)
 
     def request_counts(self) -> dict[str, int]:
         """``{"GET /v7/application": 3, "GET": 5, ...}``; keys/ids in paths are folded to ``(...)``."""
@@ -98,15 +127,17 @@ class Sandbox:
         self._core().log.clear()
 
     def inject_fault(self, kind: str, *, status=None, retry_after=None, latency_ms=None, rate=None, count=None,
-                     method=None, path_prefix=None, seed=None) -> None:
-        """Add a fault: kind ``latency`` | ``status`` | ``rate_limit`` (429) | ``drop``; see :mod:`.faults`."""
+                     method=None, methods=None, path_prefix=None, seed=None) -> None:
+        """Add a fault. Before processing: ``latency`` | ``status`` | ``rate_limit`` (429) | ``drop`` | ``reset``;
+        after the write is committed: ``answer_lost`` | ``reset_after_write``. See :mod:`.faults`."""
         self._core().faults.add(Fault(kind, status=status, retry_after=retry_after, latency_ms=latency_ms,
-                                      rate=rate, count=count, method=method, path_prefix=path_prefix, seed=seed))
+                                      rate=rate, count=count, method=method, methods=methods,
+                                      path_prefix=path_prefix, seed=seed))
 
     def clear_faults(self) -> None:
         self._core().faults.clear()
 
     def _core(self) -> SandboxCore:
         if self.core is None:
-            raise RuntimeError("Sandbox is not started; call start() first")
+            raise SandboxError("the sandbox is not started; call start() first")
         return self.core

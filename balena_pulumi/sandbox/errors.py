@@ -1,13 +1,31 @@
-"""Errors the sandbox raises, each serialised to the real API's status and body.
+"""Errors of the sandbox.
 
-``ApiError(status, message)`` becomes a JSON-string body (``"\\"slug\\" must be unique."``) with
-``application/json; charset=utf-8``; ``message=None`` gives an empty body; ``plain=True`` sends the
-text unquoted (the custom routes that use ``res.send``).
+``ApiError(status, message)`` is an answer of the balena API, never seen by Python callers: it becomes a
+JSON-string body (``"\\"slug\\" must be unique."``) with ``application/json; charset=utf-8``;
+``message=None`` gives an empty body; ``plain=True`` sends the text unquoted (the custom routes that use
+``res.send``).
+
+``SandboxError`` (a ``BalenaPulumiError``) is what the sandbox's Python API and command report to their
+caller; ``InputError`` is bad input to the control API or the Python API (answered 400 over HTTP).
 """
 
 from __future__ import annotations
 
 import sys
+
+from ..errors import BalenaPulumiError
+
+
+class SandboxError(BalenaPulumiError):
+    """An error the sandbox reports to whoever runs or drives it (not an answer of the balena API)."""
+
+
+class InputError(SandboxError, ValueError):
+    """Bad input to the control API (a 400 there) or to the Python API."""
+
+
+class StateFileError(SandboxError):
+    """A state file this sandbox cannot use (written by a sandbox with another table layout)."""
 
 
 class ApiError(Exception):

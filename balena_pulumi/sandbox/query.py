@@ -12,100 +12,18 @@ from __future__ import annotations
 import dataclasses
 import json
 
+from .access import Auth, access_filter
 from .errors import ApiError, not_implemented, server_error
 from .schema import BY_NAME, Field, Resource, q
+from .values import holds_nul, parse_date
+
+def nul_in_url():
+    """A NUL in a string literal reaches PostgreSQL as a bound parameter, which it refuses: a 500."""
+    return server_error("a string literal in the URL holds a NUL character, which PostgreSQL refuses")
+
 
 _OPS = {"eq": "IS", "ne": "IS NOT", "gt": ">", "ge": ">=", "lt": "<", "le": "<="}
 _ARITH = {"add": "+", "sub": "-", "mul": "*", "div": "/", "mod": "%"}
-
-
-class Auth:
-    """Who is calling. kind: guest | session | apikey."""
-
-    def __init__(self, kind="guest", user_id=None, actor_id=None, username=None, email=None, key_id=None):
-        self.kind, self.user_id, self.actor_id = kind, user_id, actor_id
-        self.username, self.email, self.key_id = username, email, key_id
-
-    @property
-    def is_user(self):
-        return self.kind in ("session", "apikey")
-
-
-ROOT = Auth("root")
-
-
-# ---------------------------------------------------------------------------------------------
-# Permissions as SQL fragments (only integers we own are inlined; never request text)
-
-
-def _member_orgs(uid: int) -> str:
-    return f'SELECT m.is_member_of__organization FROM organization_membership m WHERE m."user" = {int(uid)}'
-
-
-def _admin_orgs(uid: int) -> str:
-    return (f'SELECT m.is_member_of__organization FROM organization_membership m JOIN organization_membership_role '
-            f'r ON r.id = m.organization_membership_role WHERE m."user" = {int(uid)} AND r.name = \'administrator\'')
-
-
-def _apps(uid: int, include_public: bool, write: bool = False) -> str:
-    """Fleets a user may read (or write), as balenaCloud scopes them [CLOUD]: every fleet of an organization
-    the user administers; otherwise only fleets with a direct membership (observers read, developers and
-    operators write); plus public fleets for reading."""
-    pub = " OR a.is_public = 1" if include_public else ""
-    roles = " AND um.application_membership_role IN (SELECT r.id FROM application_membership_role r " \
-            "WHERE r.name IN ('developer', 'operator'))" if write else ""
-    return (f"SELECT a.id FROM application a WHERE a.organization IN ({_admin_orgs(uid)}){pub} "
-            f"UNION SELECT um.is_member_of__application FROM user__is_member_of__application um "
-            f'WHERE um."user" = {int(uid)}{roles}')
-
-
-def access_filter(res: Resource, auth: Auth, alias: str, write: bool) -> str:
-    """SQL condition limiting rows to those the caller may read (or write). Raises 401 when none."""
-    if auth.kind == "root":
-        return "1"
-    t = alias
-    if res.access == "global":
-        if write or not (auth.is_user or res.guest):
-            raise ApiError(401)
-        return "1"
-    if not auth.is_user:
-        if write or not res.guest:
-            raise ApiError(401)
-        if res.app_expr:
-            app = res.app_expr.format(t=t)
-            return f"{app} IN (SELECT a.id FROM application a WHERE a.is_public = 1)"
-        return "1"
-    uid = auth.user_id
-    if res.access == "app":
-        app = res.app_expr.format(t=t)
-        return f"{app} IN ({_apps(uid, include_public=not write, write=write)})"
-    if res.access == "org":
-        return f"{t}.id IN ({_admin_orgs(uid) if write else _member_orgs(uid)})"
-    if res.access == "org_child":
-        col = "is_member_of__organization" if res.name == "organization_membership" else "is_invited_to__organization"
-        return f"{t}.{col} IN ({_admin_orgs(uid) if write else _member_orgs(uid)})"
-    if res.access == "invitee":  # only invitees of invites the caller can see
-        if write:
-            raise ApiError(401)
-        return (f"{t}.id IN (SELECT i.invitee FROM invitee__is_invited_to__organization i WHERE "
-                f"i.is_invited_to__organization IN ({_member_orgs(uid)}) UNION SELECT i.invitee FROM "
-                f"invitee__is_invited_to__application i WHERE i.is_invited_to__application IN "
-                f"({_apps(uid, include_public=False)}))")
-    if res.access in ("user", "actor"):
-        if write:
-            raise ApiError(401)
-        return "1"
-    if res.access == "self_keys":
-        # [CLOUD] own keys; keys of fleets (and their devices) readable by members, writable (with a
-        # session token, see hooks) by administrators of the fleet's organization
-        own = f"{t}.is_of__actor = {int(auth.actor_id)}"
-        apps = (f"SELECT a.id FROM application a WHERE a.organization IN ({_admin_orgs(uid)})" if write
-                else _apps(uid, include_public=False))
-        return (f"({own} OR {t}.is_of__actor IN (SELECT a.actor FROM application a WHERE a.id IN ({apps})) "
-                f"OR {t}.is_of__actor IN (SELECT d.actor FROM device d WHERE d.belongs_to__application IN ({apps})))")
-    if res.access == "self_pubkeys":
-        return f'{t}."user" = {int(uid)}'
-    raise server_error(f"no access rule for {res.name}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -193,12 +111,12 @@ class Compiler:
         if isinstance(v, float):
             return "?", [v], "float_lit"
         if isinstance(v, tuple) and v[0] == "datetime":
-            from .store import parse_date  # local import: store imports this module
-
             iso = parse_date(v[1])
             if iso is None:
                 raise ApiError(400, f"Malformed url: datetime'{v[1]}'")
             return "?", [iso], "date"
+        if holds_nul(v):
+            raise nul_in_url()
         return "?", [v], "str"
 
     def path(self, segs, res, alias, scope):
@@ -312,13 +230,14 @@ def output_fields(res: Resource, select, expanded=()):
     return out
 
 
-def select_columns(res: Resource, alias: str) -> str:
+def select_columns(res: Resource, alias: str, fields) -> str:
+    """The columns the answer needs: ``id`` (expands join on it) and the stored or computed source of each
+    output field; computed fields cost a subquery per row, so only the selected ones are computed."""
+    names = ["id"] + [f.source or f.name for f in fields]
     cols = []
-    for f in res.fields:
-        if f.expr:
-            cols.append(f"{f.expr.format(t=alias)} AS {q(f.name)}")
-        else:
-            cols.append(f"{alias}.{q(f.name)}")
+    for name in dict.fromkeys(names):
+        f = res.by_name[name]
+        cols.append(f"{f.expr.format(t=alias)} AS {q(f.name)}" if f.expr else f"{alias}.{q(f.name)}")
     return ", ".join(cols)
 
 
@@ -332,6 +251,8 @@ def shape(res: Resource, row: dict, fields) -> dict:
             v = bool(v) if v is not None else None
         elif f.type == "json" and v is not None:
             v = json.loads(v)
+        elif f.type == "bigint" and v is not None:
+            v = str(v)  # sbvr-types reads Big Integer as a string (JavaScript numbers would lose digits)
         out[f.name] = v
     return out
 
@@ -358,13 +279,13 @@ def select_rows(conn, res: Resource, auth: Auth, where_sql: str, where_params: l
         order, op = comp.orderby(opts["orderby"], res, alias)
         params += op
     order.append(f"{alias}.id ASC")
-    sql = (f"SELECT {select_columns(res, alias)} FROM {q(res.name)} {alias} WHERE "
+    fields = output_fields(res, opts.get("select"), {i["nav"] for i in opts.get("expand") or []})
+    sql = (f"SELECT {select_columns(res, alias, fields)} FROM {q(res.name)} {alias} WHERE "
            f"{' AND '.join(conds)} ORDER BY {', '.join(order)}")
     if opts.get("top") is not None or opts.get("skip") is not None:
         sql += " LIMIT ? OFFSET ?"
         params += [opts["top"] if opts.get("top") is not None else -1, opts.get("skip") or 0]
     rows = _rows(conn, sql, params)
-    fields = output_fields(res, opts.get("select"), {i["nav"] for i in opts.get("expand") or []})
     out = [shape(res, r, fields) for r in rows]
     for item in opts.get("expand") or []:
         apply_expand(conn, res, auth, rows, out, item)
@@ -418,17 +339,18 @@ def apply_expand(conn, res: Resource, auth: Auth, rows, out, item):
     if opts.get("orderby"):
         order, order_params = comp.orderby(opts["orderby"], target, c)
     order.append(f"{c}.id ASC")
+    fields = output_fields(target, opts.get("select"), {i["nav"] for i in opts.get("expand") or []})
     child_rows = []
     for chunk in _chunks(ids):
         marks = ",".join("?" * len(chunk))
-        sql = (f"SELECT p0.id AS __pid, {select_columns(target, c)} FROM {q(res.name)} p0 JOIN {q(target.name)} {c} "
-               f"ON {cond} WHERE p0.id IN ({marks}) AND {' AND '.join(extra)} ORDER BY {', '.join(order)}")
+        sql = (f"SELECT p0.id AS __pid, {select_columns(target, c, fields)} FROM {q(res.name)} p0 "
+               f"JOIN {q(target.name)} {c} ON {cond} WHERE p0.id IN ({marks}) AND {' AND '.join(extra)} "
+               f"ORDER BY {', '.join(order)}")
         child_rows += _rows(conn, sql, list(chunk) + extra_params + order_params)
     grouped: dict[int, list] = {i: [] for i in ids}
     for cr in child_rows:
         grouped[cr["__pid"]].append(cr)
     skip, top = opts.get("skip") or 0, opts.get("top")
-    fields = output_fields(target, opts.get("select"), {i["nav"] for i in opts.get("expand") or []})
     for r, o in zip(rows, out):
         kids = grouped[r["id"]][skip:]
         if top is not None:
@@ -467,6 +389,8 @@ def key_condition(res: Resource, key, alias="t0"):
             v = v[1]
         if isinstance(v, bool):
             v = int(v)
+        if holds_nul(v):
+            raise nul_in_url()
         conds.append(f"{alias}.{q(name)} IS ?")
         params.append(v)
     return " AND ".join(conds), params

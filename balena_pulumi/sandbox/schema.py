@@ -2,24 +2,30 @@
 
 One place for wire names. Each resource is one SQLite table named after its canonical OData name; the
 columns are the OData field names. Computed fields (release ``is_final``, device
-``should_be_running__release``) are SQL expressions, so they filter and sort like stored ones.
+``should_be_running__release`` and ``overall_status``) are SQL expressions, so they filter and sort like
+stored ones. Field lists follow open-balena-api's v7 model (what a real server answers); fields only
+balenaCloud has are left out unless a rule of the sandbox needs them (invites, membership roles).
+Every table carries ``created_at`` and ``modified_at`` as pine adds them to every table of a model; a
+trigger moves ``modified_at`` on every UPDATE, as pine's does in PostgreSQL.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field as dc_field
 
 
 @dataclass
 class Field:
     name: str
-    type: str  # serial int fk bool short text date json
+    type: str  # serial int bigint fk bool short text date json
     required: bool = False  # NOT NULL in the database (a missing value on POST is a 500, as in pine)
     post: bool = True  # accepted in a POST body
     patch: bool = True  # accepted in a PATCH body
     fk: str | None = None  # target resource of an FK
     on_delete: str = "CASCADE"
     expr: str | None = None  # computed: SQL with {t} for the row alias
+    input: bool = False  # computed, yet accepted in a body for the rules to act on (release is_final)
     hidden: bool = False  # stored but never shown (api_key.key, user.email)
     source: str | None = None  # for a read alias: the stored field it shows
     check: str | None = None  # SQL CHECK on the column
@@ -50,6 +56,8 @@ class Resource:
     field_aliases: dict = dc_field(default_factory=dict)  # to-one read alias -> FK field (select/filter/order)
 
     def __post_init__(self):
+        if "modified_at" not in {f.name for f in self.fields}:
+            self.fields.insert(2, F("modified_at", "date", post=False, patch=False))
         self.by_name = {f.name: f for f in self.fields}
         for f in self.fields:
             if f.fk and f.name not in self.navs:
@@ -103,8 +111,34 @@ def _tag(name, parent, words, app_expr):
     )
 
 
+# open-balena's computed device state (devices/models/device-additions), without image installs (not
+# modelled) and without "inactive" (a balenaCloud field).
+_OFFLINE = "({t}.is_connected_to_vpn = 0 AND {t}.api_heartbeat_state IN ('offline', 'unknown'))"
+_PRE_PROVISIONING = ("({t}.is_connected_to_vpn = 0 AND {t}.last_connectivity_event IS NULL AND "
+                     "{t}.api_heartbeat_state = 'unknown')")
+_POST_PROVISIONING = "({t}.provisioning_state = 'Post-Provisioning')"
+_DOWNLOADING = "({t}.download_progress IS NOT NULL AND {t}.status = 'Downloading')"
+_VPN_CONTROL = ("COALESCE((SELECT dcv.value FROM device_config_variable dcv WHERE dcv.device = {t}.id AND dcv.name IN "
+                "('BALENA_SUPERVISOR_VPN_CONTROL', 'RESIN_SUPERVISOR_VPN_CONTROL') ORDER BY dcv.name ASC LIMIT 1), "
+                "(SELECT acv.value FROM application_config_variable acv WHERE acv.application = "
+                "{t}.belongs_to__application AND acv.name IN ('BALENA_SUPERVISOR_VPN_CONTROL', "
+                "'RESIN_SUPERVISOR_VPN_CONTROL') ORDER BY acv.name ASC LIMIT 1), 'not set')")
+_PARTIAL = (f"({{t}}.api_heartbeat_state = 'timeout' OR ({{t}}.is_connected_to_vpn = 1 AND "
+            f"{{t}}.api_heartbeat_state != 'online') OR ({{t}}.is_connected_to_vpn = 0 AND "
+            f"{{t}}.api_heartbeat_state = 'online' AND {_VPN_CONTROL} != 'false'))")
+_OVERALL_STATUS = (
+    f"(CASE WHEN {_POST_PROVISIONING} THEN 'post-provisioning' WHEN {_PRE_PROVISIONING} THEN 'configuring' "
+    f"WHEN {_OFFLINE} THEN 'disconnected' WHEN {{t}}.api_heartbeat_state IN ('online', 'timeout') AND "
+    f"{_DOWNLOADING} THEN 'updating' WHEN {{t}}.provisioning_progress IS NOT NULL THEN 'configuring' "
+    f"WHEN {_PARTIAL} THEN 'reduced-functionality' ELSE 'operational' END)")
+_OVERALL_PROGRESS = (
+    f"(CASE WHEN {_POST_PROVISIONING} OR {_PRE_PROVISIONING} THEN {{t}}.provisioning_progress "
+    f"WHEN {_OFFLINE} THEN NULL WHEN {_DOWNLOADING} THEN {{t}}.download_progress "
+    f"ELSE {{t}}.provisioning_progress END)")
+
+
 RESOURCES: list[Resource] = [
-    Resource("actor", [ID()], access="actor", readonly=True),
+    Resource("actor", [ID(), CREATED()], access="actor", readonly=True),
     Resource("cpu_architecture", [ID(), CREATED(), F("slug", "short", required=True)],
              navs={"is_supported_by__device_type": Nav("device_type", "{c}.is_of__cpu_architecture = {p}.id")},
              uniques=((("slug",), '"slug" must be unique.'),), access="global", guest=True, readonly=True),
@@ -200,10 +234,7 @@ RESOURCES: list[Resource] = [
           check="\"is_of__class\" IN ('fleet','block','app')"),
         F("is_host", "bool", required=True, post=False, patch=False, default=False),
         F("is_archived", "bool", required=True, default=False),
-        F("is_public", "bool", required=True, default=False),
-        F("is_discoverable", "bool", required=True, post=False, patch=False, default=False),
-        F("is_accessible_by_support_until__date", "date"),
-        F("is_stored_at__repository_url", "short")],
+        F("is_public", "bool", required=True, default=False)],
         navs={
             "owns__device": Nav("device", "{c}.belongs_to__application = {p}.id"),
             "owns__release": Nav("release", "{c}.belongs_to__application = {p}.id"),
@@ -282,13 +313,15 @@ RESOURCES: list[Resource] = [
         F("semver_build", "short", required=True, post=False, patch=False, default=""),
         F("revision", "int", post=False, patch=False),
         F("is_finalized_at__date", "date", post=False, patch=False),
-        F("is_created_by__user", "fk", fk="user", post=False, patch=False, on_delete="SET NULL"),
-        F("is_final", "bool", expr="({t}.revision IS NOT NULL)"),
+        F("is_final", "bool", expr="({t}.revision IS NOT NULL)", input=True),
         F("semver", "short"),  # stored; parsed into semver_* by the versioning hook
         F("raw_version", "short", post=False, patch=False),
         F("version", "json", post=False, patch=False)],
         navs={
             "release_tag": Nav("release_tag", "{c}.release = {p}.id"),
+            "contains__image": Nav("image__is_part_of__release", "{c}.is_part_of__release = {p}.id"),
+            "image__is_part_of__release": Nav("image__is_part_of__release", "{c}.is_part_of__release = {p}.id"),
+            "release_image": Nav("image__is_part_of__release", "{c}.is_part_of__release = {p}.id"),
             "should_be_running_on__application": Nav("application", "{c}.should_be_running__release = {p}.id"),
             "should_be_running_on__device": Nav(
                 "device", "COALESCE({c}.is_pinned_on__release, (SELECT a.should_be_running__release FROM "
@@ -304,33 +337,70 @@ RESOURCES: list[Resource] = [
         F("service_name", "short", required=True)],
         navs={"service_environment_variable": Nav("service_environment_variable", "{c}.service = {p}.id"),
               "service_install": Nav("service_install", "{c}.installs__service = {p}.id"),
-              "is_installed_on__device": Nav("service_install", "{c}.installs__service = {p}.id")},
+              "is_installed_on__device": Nav("service_install", "{c}.installs__service = {p}.id"),
+              "is_built_by__image": Nav("image", "{c}.is_a_build_of__service = {p}.id")},
         synonyms=("application__has__service_name",),
         alt_keys=(("application", "service_name"),),
         uniques=((("application", "service_name"), '"application" and "service_name" must be unique.'),),
         app_expr="{t}.application", guest=True),
+    Resource("image", [
+        ID(), CREATED(), F("start_timestamp", "date", required=True), F("end_timestamp", "date"),
+        F("dockerfile", "text"), F("is_a_build_of__service", "fk", required=True, fk="service"),
+        F("image_size", "bigint"),
+        F("is_stored_at__image_location", "short", required=True, patch=False),  # set by the POST hook
+        F("project_type", "short"), F("error_message", "text"), F("build_log", "text"),
+        F("push_timestamp", "date"),
+        F("status", "short", required=True,
+          check="\"status\" IN ('running','success','failed','error','cancelled','interrupted')"),
+        F("content_hash", "short"), F("contract", "json")],
+        navs={"is_part_of__release": Nav("image__is_part_of__release", "{c}.image = {p}.id"),
+              "image__is_part_of__release": Nav("image__is_part_of__release", "{c}.image = {p}.id"),
+              "release_image": Nav("image__is_part_of__release", "{c}.image = {p}.id")},
+        uniques=((("is_stored_at__image_location",), '"is_stored_at__image_location" must be unique.'),),
+        app_expr=_app_via("service", "is_a_build_of__service", "application"), guest=True),
+    Resource("image__is_part_of__release", [
+        ID(), CREATED(), F("image", "fk", required=True, fk="image", patch=False),
+        F("is_part_of__release", "fk", required=True, fk="release", patch=False)],
+        navs={"release": Nav("release", "{c}.id = {p}.is_part_of__release", to_one=True),
+              "contains__image": Nav("image", "{c}.id = {p}.image", to_one=True)},
+        synonyms=("release_image",),
+        uniques=((("image", "is_part_of__release"), '"image" and "is_part_of__release" must be unique.'),),
+        indexes=(("is_part_of__release",),),
+        app_expr=_app_via("release", "is_part_of__release", "belongs_to__application"), guest=True),
     Resource("device", [
         ID(), CREATED(), F("actor", "fk", required=True, fk="actor", post=False, patch=False),
-        F("uuid", "short", required=True, patch=False), F("device_name", "short", required=True),
-        F("note", "text"),
-        F("belongs_to__application", "fk", fk="application"),
+        F("api_heartbeat_state", "short", required=True, post=False, patch=False, default="unknown",
+          check="\"api_heartbeat_state\" IN ('online','offline','timeout','unknown')"),
+        F("changed_api_heartbeat_state_on__date", "date", post=False, patch=False),
+        F("uuid", "short", required=True, patch=False), F("local_id", "short"),
+        F("device_name", "short", required=True), F("note", "text"),
         F("is_of__device_type", "fk", required=True, fk="device_type", on_delete="RESTRICT"),
+        F("belongs_to__application", "fk", fk="application"),
+        F("is_online", "bool", required=True, post=False, patch=False, default=False),
+        F("last_connectivity_event", "date"), F("is_connected_to_vpn", "bool", required=True, default=False),
+        F("last_vpn_event", "date"), F("is_locked_until__date", "date"), F("public_address", "short"),
+        F("ip_address", "text"), F("mac_address", "text"),
+        F("memory_usage", "int"), F("memory_total", "int"), F("storage_block_device", "short"),
+        F("storage_usage", "int"), F("storage_total", "int"), F("cpu_usage", "int"), F("cpu_temp", "int"),
+        F("is_undervolted", "bool", required=True, default=False), F("cpu_id", "short"),
+        F("is_running__release", "fk", fk="release", on_delete="SET NULL"),
+        F("download_progress", "int"), F("status", "short"), F("os_version", "short"),
+        F("os_variant", "short", check="\"os_variant\" IS NULL OR \"os_variant\" IN ('prod','dev')"),
+        F("supervisor_version", "short"), F("provisioning_progress", "int"), F("provisioning_state", "short"),
+        F("api_port", "int"), F("api_secret", "short"),
+        F("is_managed_by__service_instance", "fk", post=False, patch=False),  # service instances: not modelled
         F("is_pinned_on__release", "fk", fk="release", on_delete="SET NULL"),
         F("should_be_running__release", "fk", fk="release", post=False, patch=False,
           expr="COALESCE({t}.is_pinned_on__release, (SELECT a.should_be_running__release FROM application a "
                "WHERE a.id = {t}.belongs_to__application))"),
-        F("is_running__release", "fk", fk="release", on_delete="SET NULL"),
         F("should_be_operated_by__release", "fk", fk="release", on_delete="SET NULL"),
         F("should_be_managed_by__release", "fk", fk="release", on_delete="SET NULL"),
-        F("api_heartbeat_state", "short", post=False, patch=False, default="unknown"),
-        F("is_online", "bool", required=True, post=False, patch=False, default=False),
-        F("os_version", "short"), F("supervisor_version", "short"),
-        F("overall_status", "short", expr="(CASE WHEN {t}.is_active = 0 THEN 'inactive' "
-                                          "WHEN {t}.is_online = 1 THEN 'idle' ELSE 'offline' END)"),
-        F("overall_progress", "int", expr="NULL"),
-        F("is_active", "bool", required=True, default=True), F("is_frozen", "bool", post=False, patch=False,
-                                                                default=False),
-        F("custom_latitude", "short"), F("custom_longitude", "short")],
+        F("update_status", "short", check="\"update_status\" IS NULL OR \"update_status\" IN ('rejected',"
+                                         "'downloading','downloaded','applying changes','aborted','done')"),
+        F("last_update_status_event", "date"),
+        # open-balena has no public device URLs and no freezing; it shows both as a constant false
+        F("is_web_accessible", "bool", expr="0"), F("is_frozen", "bool", expr="0"),
+        F("overall_status", "short", expr=_OVERALL_STATUS), F("overall_progress", "int", expr=_OVERALL_PROGRESS)],
         navs={
             "device_environment_variable": Nav("device_environment_variable", "{c}.device = {p}.id"),
             "device_config_variable": Nav("device_config_variable", "{c}.device = {p}.id"),
@@ -401,11 +471,12 @@ BY_NAME["organization_membership"].field_aliases.update(organization="is_member_
 BY_NAME["user__is_member_of__application"].field_aliases.update(application="is_member_of__application",
                                                                   includes__user="user")
 BY_NAME["service_install"].field_aliases.update(service="installs__service")
+BY_NAME["image__is_part_of__release"].field_aliases.update(release="is_part_of__release", contains__image="image")
 
 
 # Real v7 resources the sandbox does not model: answered 501 naming them, never a misleading 401.
 UNIMPLEMENTED_RESOURCES = frozenset({
-    "image", "image_install", "image__is_part_of__release", "release_image", "image_environment_variable",
+    "image_install", "image_environment_variable",
     "image_label", "image_size", "release_asset", "service_label", "device_family", "device_manufacturer",
     "device_history", "team", "team_membership", "team_application_access", "organization_membership_tag",
     "service_instance", "supervisor_release", "user_profile", "social_service_account", "recovery_two_factor",
@@ -414,8 +485,12 @@ UNIMPLEMENTED_RESOURCES = frozenset({
 })
 
 
+# The API's date format, computed by SQLite (``%f`` is seconds with milliseconds).
+SQL_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+
+
 def ddl() -> list[str]:
-    """CREATE TABLE / INDEX statements: FKs, CHECKs and UNIQUE indexes live in the database."""
+    """CREATE TABLE / INDEX / TRIGGER statements: FKs, CHECKs and UNIQUE indexes live in the database."""
     stmts = []
     for r in RESOURCES:
         cols = []
@@ -425,8 +500,10 @@ def ddl() -> list[str]:
             if f.type == "serial":
                 cols.append('"id" INTEGER PRIMARY KEY AUTOINCREMENT')
                 continue
-            sqltype = {"int": "INTEGER", "fk": "INTEGER", "bool": "INTEGER"}.get(f.type, "TEXT")
+            sqltype = {"int": "INTEGER", "bigint": "INTEGER", "fk": "INTEGER", "bool": "INTEGER"}.get(f.type, "TEXT")
             col = f"{q(f.name)} {sqltype}"
+            if f.name in ("created_at", "modified_at"):
+                col += f" NOT NULL DEFAULT ({SQL_NOW})"
             if f.required:
                 col += " NOT NULL"
             if f.check:
@@ -435,6 +512,10 @@ def ddl() -> list[str]:
                 col += f" REFERENCES {q(f.fk)}(id) ON DELETE {f.on_delete}"
             cols.append(col)
         stmts.append(f"CREATE TABLE IF NOT EXISTS {q(r.name)} ({', '.join(cols)})")
+        # pine's PostgreSQL trigger, in SQLite terms: any UPDATE that does not set modified_at itself moves it
+        stmts.append(f"CREATE TRIGGER IF NOT EXISTS {q(r.name + '_modified_at')} AFTER UPDATE ON {q(r.name)} "
+                     f"FOR EACH ROW WHEN NEW.modified_at IS OLD.modified_at BEGIN UPDATE {q(r.name)} "
+                     f"SET modified_at = {SQL_NOW} WHERE id = NEW.id; END")
         for cols_, _msg in r.uniques:
             stmts.append(f"CREATE UNIQUE INDEX IF NOT EXISTS {q(r.name + '_' + '_'.join(cols_) + '_key')} "
                          f"ON {q(r.name)} ({', '.join(q(c) for c in cols_)})")
@@ -447,4 +528,12 @@ def ddl() -> list[str]:
             stmts.append(f"CREATE INDEX IF NOT EXISTS {q(r.name + '_' + '_'.join(cols_) + '_idx')} "
                          f"ON {q(r.name)} ({', '.join(q(c) for c in cols_)})")
     stmts.append('CREATE TABLE IF NOT EXISTS "_sandbox_meta" ("k" TEXT PRIMARY KEY, "v" TEXT)')
+    # sessions the sandbox issued; auth_time (epoch ms) is when the session was authenticated
+    stmts.append('CREATE TABLE IF NOT EXISTS "_sandbox_session" ("token" TEXT PRIMARY KEY, '
+                 '"user" INTEGER NOT NULL REFERENCES "user"(id) ON DELETE CASCADE, "auth_time" INTEGER NOT NULL)')
     return stmts
+
+
+def fingerprint() -> str:
+    """Identifies the table layout, so a state file written by another sandbox version is refused clearly."""
+    return hashlib.sha256("\n".join(ddl()).encode()).hexdigest()[:16]

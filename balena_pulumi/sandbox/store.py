@@ -1,125 +1,23 @@
-"""SQLite storage and the generic pine write path (coercion, uniques, permissions) for the sandbox.
+"""SQLite storage and pine's generic write path (coercion, uniques, permissions) for the sandbox.
 
 One connection guarded by one re-entrant lock: every request runs its whole read or write under the
-lock, in one transaction, so hooks see a consistent database. Resource-specific rules live in
-:mod:`.hooks`; this module only knows the generic pine behaviour.
+lock, in one transaction, so rules see a consistent database and concurrent requests never interleave.
+Resource-specific behaviour comes from :mod:`.rules` (one registry entry per resource); this module
+knows only what pine does for every resource.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-import json
-import re
 import sqlite3
 import threading
 from contextlib import contextmanager
 
-from . import hooks
-from .errors import ApiError, server_error
-from .query import ROOT, Auth, access_filter, count_rows, key_condition, select_rows
-from .schema import BY_NAME, RESOURCES, Resource, ddl, q
-
-
-def now_iso() -> str:
-    return fmt_date(_dt.datetime.now(_dt.timezone.utc))
-
-
-def fmt_date(d: _dt.datetime) -> str:
-    d = d.astimezone(_dt.timezone.utc)
-    return d.strftime("%Y-%m-%dT%H:%M:%S.") + f"{d.microsecond // 1000:03d}Z"
-
-
-def parse_date(v) -> str | None:
-    """ISO string or epoch milliseconds -> ``YYYY-MM-DDTHH:MM:SS.mmmZ``; None when invalid."""
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, (int, float)):
-        try:
-            return fmt_date(_dt.datetime.fromtimestamp(v / 1000, _dt.timezone.utc))
-        except (OverflowError, OSError, ValueError):
-            return None
-    if not isinstance(v, str):
-        return None
-    s = v.strip()
-    if s.endswith("Z") or s.endswith("z"):
-        s = s[:-1] + "+00:00"
-    try:
-        d = _dt.datetime.fromisoformat(s)
-    except ValueError:
-        return None
-    if d.tzinfo is None:
-        d = d.replace(tzinfo=_dt.timezone.utc)
-    return fmt_date(d)
-
-
-def js_str(v) -> str:
-    """How JavaScript would interpolate a JSON value into a message."""
-    if v is True:
-        return "true"
-    if v is False:
-        return "false"
-    if v is None:
-        return "null"
-    if isinstance(v, dict):
-        return "[object Object]"
-    if isinstance(v, list):
-        return ",".join(js_str(x) for x in v)
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
-
-
-_PARSE_INT = re.compile(r"^\s*([+-]?\d+)")
-
-
-def coerce(res: Resource, name: str, v):
-    """pine/sbvr-types coercion of one body value; raises the API's 400s."""
-    f = res.by_name[name]
-    if v is None:
-        if f.required:
-            raise ApiError(400, f'"{name}" cannot be null')
-        return None
-    t = f.type
-    if t in ("int", "fk"):
-        if isinstance(v, bool):
-            raise ApiError(400, f'"{name}" is not a number: {js_str(v)}')
-        if isinstance(v, int):
-            return v
-        if isinstance(v, float):
-            if v != v or v in (float("inf"), float("-inf")):
-                raise ApiError(400, f'"{name}" is not a number: {js_str(v)}')
-            return int(v)
-        if isinstance(v, str):
-            m = _PARSE_INT.match(v)
-            if m:
-                return int(m.group(1))
-        raise ApiError(400, f'"{name}" is not a number: {js_str(v)}')
-    if t == "bool":
-        if v is True or v == 1 or v == "1":
-            return 1
-        if v is False or v == 0 or v == "0":
-            return 0
-        raise ApiError(400)  # observed: "false" as a string -> 400 with an empty body
-    if t == "short":
-        if not isinstance(v, str):
-            raise ApiError(400, f'"{name}" is not a string: {js_str(v)}')
-        if len(v) > 255:
-            raise ApiError(400, f'"{name}" longer than 255 characters ({len(v)})')
-        return v
-    if t == "text":
-        if not isinstance(v, str):
-            raise ApiError(400, f'"{name}" is not a string: {js_str(v)}')
-        return v
-    if t == "date":
-        d = parse_date(v)
-        if d is None:
-            raise ApiError(400, f'"{name}" is not a valid date: {js_str(v)}')
-        return d
-    if t == "json":
-        if not isinstance(v, (dict, list)):
-            raise ApiError(400, f'"{name}" is not a valid JSON object: {js_str(v)}')
-        return json.dumps(v, separators=(",", ":"))
-    raise server_error(f"cannot coerce field {name} of type {t}")
+from .access import ROOT, Auth, access_filter
+from .errors import ApiError, StateFileError, server_error
+from .query import count_rows, key_condition, select_rows
+from .rules import REGISTRY, Ctx
+from .schema import BY_NAME, RESOURCES, Resource, ddl, fingerprint, q
+from .values import coerce, holds_nul, now_iso
 
 
 def _py_lower(s):
@@ -145,12 +43,25 @@ class Store:
             self.conn.execute("PRAGMA synchronous = NORMAL")
         for name, fn in (("pylower", _py_lower), ("pyupper", _py_upper), ("pytrim", _py_trim)):
             self.conn.create_function(name, 1, fn, deterministic=True)
+        self._in_tx = False
         with self.lock:
+            self._check_layout()
             for stmt in ddl():
                 self.conn.execute(stmt)
-            self.conn.execute('CREATE TABLE IF NOT EXISTS "_sandbox_session" ("token" TEXT PRIMARY KEY, '
-                              '"user" INTEGER NOT NULL REFERENCES "user"(id) ON DELETE CASCADE)')
-        self._in_tx = False
+            self.set_meta("schema", fingerprint())
+
+    def _check_layout(self):
+        has_meta = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sandbox_meta'").fetchone()
+        if not has_meta:
+            return
+        seeded = self.get_meta("seeded")
+        layout = self.get_meta("schema")
+        if seeded and layout != fingerprint():
+            self.conn.close()
+            raise StateFileError(
+                f"the sandbox state file {self.path} was written by a sandbox with a different table layout "
+                f"({layout or 'unversioned'}, this one is {fingerprint()}); remove it or choose another --state")
 
     # -- plumbing ---------------------------------------------------------------------------
     @contextmanager
@@ -183,6 +94,11 @@ class Store:
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r)) for r in cur.fetchall()]
 
+    def row(self, table: str, row_id) -> dict | None:
+        if row_id is None:
+            return None
+        return self.one(f"SELECT * FROM {q(table)} WHERE id = ?", (row_id,))
+
     def get_meta(self, k):
         row = self.conn.execute('SELECT v FROM "_sandbox_meta" WHERE k = ?', (k,)).fetchone()
         return row[0] if row else None
@@ -198,18 +114,33 @@ class Store:
             c.execute('DELETE FROM "_sandbox_session"')
             c.execute("DELETE FROM sqlite_sequence")
 
+    def snapshot(self) -> sqlite3.Connection:
+        """A copy of the whole database (tables, sequences, triggers) in memory."""
+        copy = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        with self.lock:
+            self.conn.backup(copy)
+        return copy
+
+    def restore(self, copy: sqlite3.Connection) -> None:
+        """Replace the whole database with a snapshot (outside any transaction)."""
+        with self.lock:
+            copy.backup(self.conn)
+
     def raw_insert(self, table: str, values: dict) -> int:
+        """INSERT as the sandbox itself (no rules, no permissions); created_at/modified_at default to now."""
         cols = list(values)
+        if not cols:
+            return self.conn.execute(f"INSERT INTO {q(table)} DEFAULT VALUES").lastrowid
         cur = self.conn.execute(
             f"INSERT INTO {q(table)} ({', '.join(q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
             [values[c] for c in cols])
         return cur.lastrowid
 
     def new_actor(self) -> int:
-        return self.conn.execute('INSERT INTO "actor" DEFAULT VALUES').lastrowid
+        return self.raw_insert("actor", {})
 
     # -- errors from the database ------------------------------------------------------------
-    def integrity(self, res: Resource, e: sqlite3.IntegrityError, on_insert: bool) -> ApiError:
+    def integrity(self, res: Resource, e: sqlite3.IntegrityError) -> ApiError:
         msg = str(e)
         if msg.startswith("UNIQUE constraint failed"):
             cols = tuple(part.strip().split(".", 1)[-1] for part in msg.split(":", 1)[1].split(","))
@@ -228,6 +159,27 @@ class Store:
             return ApiError(400, "Check constraint violated")
         return server_error(msg)
 
+    def referencing(self, res: Resource, ids) -> str:
+        """Name of a resource still referencing ``ids`` (for the 409 'Data is referenced by ...')."""
+        marks = ",".join("?" * len(ids))
+        for r in RESOURCES:
+            for f in r.fields:
+                if f.fk == res.name and not f.expr and f.on_delete == "RESTRICT":
+                    if self.conn.execute(f"SELECT 1 FROM {q(r.name)} WHERE {q(f.name)} IN ({marks}) LIMIT 1",
+                                         ids).fetchone():
+                        return r.name
+        return res.name
+
+    @staticmethod
+    def refuse_nul(res: Resource, values: dict) -> None:
+        """PostgreSQL's text columns cannot hold NUL ("invalid byte sequence for encoding UTF8: 0x00"); pine
+        turns that database error into a 500 with an empty body. Checked where the real API would meet it:
+        after the rules, at the INSERT or UPDATE."""
+        for name, v in values.items():
+            f = res.by_name.get(name)
+            if holds_nul(v, json_text=f is not None and f.type == "json"):
+                raise server_error(f"{res.name}.{name} holds a NUL character, which PostgreSQL refuses")
+
     # -- generic pine operations -----------------------------------------------------------------
     def read(self, res: Resource, auth: Auth, key, opts: dict, count: bool = False):
         with self.lock:
@@ -240,45 +192,52 @@ class Store:
         rows = select_rows(self.conn, res, auth, "t0.id = ?", [row_id], {})
         return rows[0] if rows else None
 
-    def row(self, table: str, row_id) -> dict | None:
-        if row_id is None:
-            return None
-        return self.one(f"SELECT * FROM {q(table)} WHERE id = ?", (row_id,))
-
-    def coerce_body(self, res: Resource, body: dict, mode: str) -> dict:
+    @staticmethod
+    def coerce_body(res: Resource, body: dict, mode: str, pseudo=frozenset()) -> dict:
         values = {}
         for k, v in body.items():
             f = res.by_name.get(k)
-            if f is None or f.hidden or f.expr and k != "is_final" or (res.name, k) in hooks.PSEUDO_FIELDS:
-                continue
+            if f is None or f.hidden or (f.expr and not f.input) or k in pseudo:
+                continue  # unknown, computed and read-only keys are ignored, as pine does
             if (mode == "post" and not f.post) or (mode == "patch" and not f.patch):
                 continue
             values[k] = coerce(res, k, v)
         return values
 
-    def create(self, res: Resource, body: dict, auth: Auth) -> dict:
+    @staticmethod
+    def _stored_only(res: Resource, values: dict) -> dict:
+        return {k: v for k, v in values.items() if not (k in res.by_name and res.by_name[k].expr)}
+
+    def create(self, res: Resource, body: dict, auth: Auth, answer: bool = True) -> dict:
+        """POST: the created row as the caller would GET it (``answer=False``: only ``{"id"}``, for the
+        sandbox's own writes, which never show the answer)."""
         if res.readonly:
             raise ApiError(401)
         access_filter(res, auth, "t0", write=True)  # raises 401 for guests / read-only roles
+        rules = REGISTRY.get(res.name)
         with self.tx():
-            hooks.raw_checks(res, body, "post")
-            values = self.coerce_body(res, body, "post")
-            ctx = hooks.Ctx(self, auth)
-            hooks.before_post(ctx, res, values, body)
+            ctx = Ctx(self, auth)
+            rules.raw_post(ctx, body)
+            values = self.coerce_body(res, body, "post", rules.pseudo_fields)
+            rules.before_post(ctx, values, body)
             for f in res.fields:
                 if f.name not in values and f.default is not None and not f.expr:
                     values[f.name] = f.default
-            values.pop("is_final", None)
             values["created_at"] = values.get("created_at") or now_iso()
+            values["modified_at"] = values["created_at"]
+            stored = self._stored_only(res, values)
+            self.refuse_nul(res, stored)
             try:
-                new_id = self.raw_insert(res.name, values)
+                new_id = self.raw_insert(res.name, stored)
             except sqlite3.IntegrityError as e:
-                raise self.integrity(res, e, True) from None
-            hooks.after_post(ctx, res, new_id, values)
+                raise self.integrity(res, e) from None
+            rules.after_post(ctx, new_id, values)
             where = access_filter(res, auth, "t0", write=True)
             if not self.conn.execute(f"SELECT 1 FROM {q(res.name)} t0 WHERE t0.id = ? AND {where}",
                                      (new_id,)).fetchone():
                 raise ApiError(401)
+            if not answer:
+                return {"id": new_id}
             created = self.get_one(res, new_id, auth) or {"id": new_id}
         return created
 
@@ -295,44 +254,46 @@ class Store:
         if res.readonly:
             raise ApiError(401)
         access_filter(res, auth, "t0", write=True)
+        rules = REGISTRY.get(res.name)
         with self.tx():
-            hooks.raw_checks(res, body, "patch")
-            values = self.coerce_body(res, body, "patch")
-            ctx = hooks.Ctx(self, auth)
-            if not values and not hooks.accepts_pseudo_fields(res, body):
+            values = self.coerce_body(res, body, "patch", rules.pseudo_fields)
+            ctx = Ctx(self, auth)
+            # a body key the rules resolve themselves (a membership's username) counts as something to do
+            if not values and not any(k in rules.pseudo_fields and k not in res.by_name for k in body):
                 raise server_error("PATCH requests must update at least one field")
-            hooks.validate_patch(ctx, res, values, body)
+            rules.validate_patch(ctx, values, body)
             ids = self.matching_ids(res, auth, key, opts)
             if not ids:
                 return
-            hooks.before_patch(ctx, res, ids, values, body)
-            values.pop("is_final", None)
-            if values:
-                sets = ", ".join(f"{q(k)} = ?" for k in values)
+            rules.before_patch(ctx, ids, values, body)
+            stored = self._stored_only(res, values)
+            self.refuse_nul(res, stored)
+            if stored:
+                sets = ", ".join(f"{q(k)} = ?" for k in stored)
                 marks = ",".join("?" * len(ids))
                 try:
                     self.conn.execute(f"UPDATE {q(res.name)} SET {sets} WHERE id IN ({marks})",
-                                      list(values.values()) + ids)
+                                      list(stored.values()) + ids)
                 except sqlite3.IntegrityError as e:
-                    raise self.integrity(res, e, False) from None
-            hooks.after_patch(ctx, res, ids, values)
+                    raise self.integrity(res, e) from None
+            rules.after_patch(ctx, ids, values)
 
     def delete(self, res: Resource, auth: Auth, key, opts: dict) -> None:
         if res.readonly:
             raise ApiError(401)
         access_filter(res, auth, "t0", write=True)
+        rules = REGISTRY.get(res.name)
         with self.tx():
-            ctx = hooks.Ctx(self, auth)
-            hooks.validate_delete(ctx, res)
+            ctx = Ctx(self, auth)
+            rules.validate_delete(ctx)
             ids = self.matching_ids(res, auth, key, opts)
             if not ids:
-                if res.name == "application" and key is not None:
-                    raise ApiError(404, "Application(s) not found.")
+                rules.nothing_deleted(ctx, key)
                 return
-            hooks.before_delete(ctx, res, ids)
+            rules.before_delete(ctx, ids)
             marks = ",".join("?" * len(ids))
             try:
                 self.conn.execute(f"DELETE FROM {q(res.name)} WHERE id IN ({marks})", ids)
             except sqlite3.IntegrityError:
-                raise ApiError(409, f"Data is referenced by {hooks.referencing(self, res, ids)}.") from None
-            hooks.after_delete(ctx, res, ids)
+                raise ApiError(409, f"Data is referenced by {self.referencing(res, ids)}.") from None
+            rules.after_delete(ctx, ids)

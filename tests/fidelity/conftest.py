@@ -1,9 +1,9 @@
 """The official balena Python SDK (balena-sdk 17.x) pointed at the sandbox, over real HTTP.
 
-Each test runs an SDK call and asserts what ``shared/reference/balena-api-v7.md`` says the real API would
-answer (sections 4, 5 and 8). A failure surfaces as the SDK's own exception: for an HTTP error that is
+Each test runs an SDK call and asserts what the real API (as documented, and as open-balena-api implements
+it) would answer. A failure surfaces as the SDK's own exception: for an HTTP error that is
 ``balena.exceptions.RequestError`` with ``status_code`` and the raw ``body`` (a JSON string for OData errors,
-empty for 401s), so ``api_error`` decodes it for comparison with the reference's quoted texts.
+empty for 401s), so ``api_error`` decodes it for comparison with the API's quoted texts.
 
 How the SDK is pointed at the sandbox: it derives ``api_endpoint`` from ``balena_host`` and reads it when the
 pine client is built, so a first ``Balena`` writes ``api_endpoint``/``builder_url`` into a per-test settings

@@ -5,6 +5,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 import requests
 
 from balena_pulumi.sandbox import Sandbox
@@ -88,3 +89,44 @@ def test_seed_from_a_json_file(tmp_path):
     with Sandbox(seed=str(path)) as sb:
         r = requests.get(sb.url + "/v7/application?$select=slug", headers={"Authorization": f"Bearer {sb.api_key}"})
         assert r.json() == {"d": [{"slug": "acme/staging"}]}
+
+
+def test_a_state_file_from_another_table_layout_is_refused_with_a_message(tmp_path):
+    import sqlite3
+
+    from balena_pulumi.errors import BalenaPulumiError
+    from balena_pulumi.sandbox import StateFileError
+
+    state = tmp_path / "old.db"
+    conn = sqlite3.connect(state)
+    conn.execute('CREATE TABLE "_sandbox_meta" ("k" TEXT PRIMARY KEY, "v" TEXT)')
+    conn.execute("INSERT INTO \"_sandbox_meta\" VALUES ('seeded', '1')")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StateFileError) as info:
+        Sandbox(state_path=str(state)).start()
+    assert isinstance(info.value, BalenaPulumiError)
+    assert str(info.value).startswith(f"the sandbox state file {state} was written by a sandbox with a different "
+                                      "table layout (unversioned, this one is ")
+    proc = subprocess.run([sys.executable, "-m", "balena_pulumi.cli", "sandbox", "--state", str(state)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.startswith("balena sandbox: the sandbox state file ") and "Traceback" not in proc.stderr
+
+
+def test_python_api_errors_are_sandbox_errors_with_plain_messages(sandbox):
+    from balena_pulumi.sandbox import InputError, SandboxError
+
+    with pytest.raises(SandboxError, match=r"^no user 'nobody'$"):
+        sandbox.tokens_for("nobody")
+    with pytest.raises(InputError, match=r"^age_seconds must be a number >= 0$"):
+        sandbox.session_token_aged(-5)
+    with pytest.raises(InputError, match=r"^unknown fault kind 'explode'; expected one of latency, status, "):
+        sandbox.inject_fault("explode")
+    with pytest.raises(InputError, match=r"^count must be a number$"):
+        sandbox.inject_fault("drop", count="many")
+    with pytest.raises(SandboxError, match=r"^the seed could not be loaded: KeyError: 'username'$"):
+        sandbox.reset({"users": [{"no_username": 1}]})
+    assert sandbox.tokens_for("carol")["user_id"] == 4  # the failed reset left the default seed in place
+    with pytest.raises(SandboxError, match=r"^the sandbox is not started; call start\(\) first$"):
+        Sandbox().tokens_for("carol")

@@ -138,8 +138,8 @@ def test_config_vars_lists_the_name_rules_without_auth(sandbox):
 
 
 def test_real_resources_the_sandbox_does_not_model_are_501_naming_them(sandbox):
-    r = session(sandbox).get("/v7/image?$select=id")
-    assert r.status_code == 501 and "'image'" in r.json()
+    r = session(sandbox).get("/v7/image_install?$select=id")
+    assert r.status_code == 501 and r.json() == "balena sandbox does not implement the v7 resource 'image_install'"
 
 
 def test_put_batch_and_metadata_are_501(sandbox):

@@ -1,0 +1,299 @@
+"""Rules of what a build produces (reference sections 5.4 and 5.5): ``release`` (versioning, the commit
+rule, track-latest, delete guards, length rules), ``service``, ``image`` and ``image__is_part_of__release``
+(a release holds services through its images), and ``service_install``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+
+from ..errors import ApiError
+from ..schema import BY_NAME, q
+from ..values import coerce, epoch_ms, now_iso
+from . import installs
+from .base import ResourceRules, check_len, check_lengths, text_length_rule
+
+FAMILY = "releases"
+
+_SEMVER = re.compile(
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$")
+COMMIT_RULE = ('It is necessary that each application that owns a release1 that has a status that is equal to '
+               '"success" and has a commit1, owns at most one release2 that has a status that is equal to "success" '
+               'and has a commit2 that is equal to the commit1.')
+INVALIDATION_RULE = "It is necessary that each release that has an invalidation reason, is invalidated."
+PUSH_RULE = 'It is necessary that each image that has a status that is equal to "success", has a push timestamp.'
+MULTICONTAINER_RULE = ("It is necessary that each application that owns a release that contains at least 2 images, "
+                       "has an application type that supports multicontainer.")
+DEVICE_PIN_RULE = ('It is necessary that each release that is pinned to a device, has a status that is equal to '
+                   '"success" and belongs to an application1 that the device belongs to.')
+REGISTRY_HOST = "registry2.sandbox.invalid"  # images are never pushed anywhere; the location only has to be unique
+
+# the base model's length rules (balena.sbvr): field -> (max, nullable)
+_RELEASE_LIMITS = {"commit": (40, False), "build_log": (1_000_000, True), "release_version": (81, True),
+                   "known_issue_list": (1000, True), "note": (1_000_000, True), "invalidation_reason": (255, True)}
+_RELEASE_TEXT_LIMITS = {"composition": (1_000_000, False), "contract": (1_000_000, True)}
+_IMAGE_LIMITS = {"dockerfile": (1_000_000, True), "error_message": (300_000, True), "build_log": (1_500_000, True),
+                 "content_hash": (71, True)}
+_TRACKED_FIELDS = ("status", "is_passing_tests", "is_invalidated", "is_final")
+
+
+# ---------------------------------------------------------------------------------------------
+# versioning
+
+
+def _parse_semver(s):
+    m = _SEMVER.match(s)
+    if not m:
+        raise ApiError(400, "Invalid semver format")
+    return int(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(4) or "", m.group(5) or ""
+
+
+def compute_version(r):
+    """raw_version / semver / version from a release row (dict with the semver_* fields)."""
+    pre = r["semver_prerelease"] or ""
+    if r["revision"] is None:  # drafts carry their creation time in the prerelease
+        stamp = str(epoch_ms(r["created_at"]))
+        pre = f"{pre}.{stamp}" if pre else stamp
+    core = f"{r['semver_major']}.{r['semver_minor']}.{r['semver_patch']}"
+    raw = core + (f"-{pre}" if pre else "")
+    build_parts = []
+    build = r["semver_build"] or ""
+    if build:
+        build_parts.append(build)
+    rev = r["revision"]
+    if rev and rev > 0 and f"rev{rev}" not in build.split("."):
+        build_parts.append(f"rev{rev}")
+    if r.get("variant"):
+        build_parts.append(r["variant"])
+    if build_parts:
+        raw += "+" + ".".join(build_parts)
+    semver = core + (f"-{r['semver_prerelease']}" if r["semver_prerelease"] else "") + \
+        (f"+{build}" if build else "")
+    prerelease = [int(p) if p.isdigit() else p for p in pre.split(".")] if pre else []
+    version = {"raw": raw, "major": r["semver_major"], "minor": r["semver_minor"], "patch": r["semver_patch"],
+               "prerelease": prerelease, "build": ".".join(build_parts).split(".") if build_parts else [],
+               "version": core + (f"-{pre}" if pre else "")}
+    return raw, semver, json.dumps(version, separators=(",", ":"))
+
+
+def _next_revision(ctx, r, exclude_id=None):
+    row = ctx.conn.execute(
+        "SELECT MAX(revision) FROM release WHERE belongs_to__application = ? AND semver_major = ? AND "
+        "semver_minor = ? AND semver_patch = ? AND semver_prerelease = ? AND variant = ? AND id IS NOT ?",
+        (r["belongs_to__application"], r["semver_major"], r["semver_minor"], r["semver_patch"],
+         r["semver_prerelease"], r.get("variant") or "", exclude_id)).fetchone()
+    return 0 if row[0] is None else row[0] + 1
+
+
+def _check_build_revision(build, revision):
+    for part in (build or "").split("."):
+        m = re.fullmatch(r"rev(\d+)", part)
+        if m and int(m.group(1)) != revision:
+            raise ApiError(400, "The provided revision does not match the autogenerated one.")
+
+
+def _check_commit_rule(ctx, app_id, commit, exclude_id=None):
+    if ctx.exists("SELECT 1 FROM release WHERE belongs_to__application = ? AND status = 'success' AND "
+                  "\"commit\" = ? AND id IS NOT ? LIMIT 1", (app_id, commit, exclude_id)):
+        raise ApiError(400, COMMIT_RULE)
+
+
+def _check_release_rules(r):
+    """The base model's length rules and the invalidation rule, on a whole (merged) release row."""
+    check_lengths(r, "release", _RELEASE_LIMITS)
+    for name, (max_len, nullable) in _RELEASE_TEXT_LIMITS.items():
+        if isinstance(r.get(name), str) and len(r[name]) > max_len:
+            raise ApiError(400, text_length_rule("release", name, max_len, nullable))
+    check_len(r.get("semver_prerelease"), "release", "semver prerelease", 100)
+    check_len(r.get("semver_build"), "release", "semver build", 50)
+    check_len(r.get("variant"), "release", "variant", 50)
+    if r.get("invalidation_reason") is not None and not r.get("is_invalidated"):
+        raise ApiError(400, INVALIDATION_RULE)
+
+
+# ---------------------------------------------------------------------------------------------
+# release
+
+
+def before_post_release(ctx, values, body):
+    maj, mnr, pat, pre, build = _parse_semver(values["semver"]) if values.get("semver") else (0, 0, 0, "", "")
+    values.update(semver_major=maj, semver_minor=mnr, semver_patch=pat, semver_prerelease=pre, semver_build=build)
+    if values.get("variant") is None:
+        values["variant"] = ""
+    _check_release_rules(values)
+    values["created_at"] = now_iso()
+    values["update_timestamp"] = values["created_at"]
+    is_final = values.get("is_final", 1)
+    values["revision"] = None
+    if is_final is None or is_final:
+        values["revision"] = _next_revision(ctx, values)
+        values["is_finalized_at__date"] = values["created_at"]
+        _check_build_revision(build, values["revision"])
+    if values.get("status") == "success" and values.get("belongs_to__application") is not None:
+        _check_commit_rule(ctx, values["belongs_to__application"], values.get("commit"))
+    values["raw_version"], values["semver"], values["version"] = compute_version(values)
+
+
+def after_post_release(ctx, new_id, values):
+    # only a release that can be tracked moves anything (open-balena checks before looking at fleets)
+    if values["revision"] is not None and values.get("is_passing_tests", 1) and not values.get("is_invalidated") \
+            and values.get("status") == "success":
+        track_latest(ctx, [new_id])
+
+
+def before_patch_release(ctx, ids, values, body):
+    values["update_timestamp"] = now_iso()
+    for rid in ids:
+        r = ctx.row("release", rid)
+        if "is_final" in values:
+            if not values["is_final"] and r["revision"] is not None:
+                raise ApiError(400, "Finalized releases cannot be converted to draft.")
+        if "semver" in values:
+            if values["semver"] is None:
+                raise ApiError(400, '"semver" cannot be null')
+            maj, mnr, pat, pre, build = _parse_semver(values["semver"])
+            r.update(semver_major=maj, semver_minor=mnr, semver_patch=pat, semver_prerelease=pre, semver_build=build)
+        new = dict(r)
+        new.update({k: v for k, v in values.items() if k in r})
+        _check_release_rules(new)
+        per_row = {}
+        if values.get("is_final") and r["revision"] is None:
+            per_row["revision"] = _next_revision(ctx, new, exclude_id=rid)
+            per_row["is_finalized_at__date"] = values["update_timestamp"]
+            new.update(per_row)
+            _check_build_revision(new["semver_build"], new["revision"])
+        elif "semver" in values and r["revision"] is not None:
+            per_row["revision"] = _next_revision(ctx, new, exclude_id=rid)
+            new.update(per_row)
+        if values.get("status") == "success":
+            _check_commit_rule(ctx, new["belongs_to__application"], new["commit"], exclude_id=rid)
+        raw, semver, version = compute_version(new)
+        per_row.update(raw_version=raw, semver=semver, version=version)
+        for k in ("semver_major", "semver_minor", "semver_patch", "semver_prerelease", "semver_build"):
+            per_row[k] = new[k]
+        sets = ", ".join(f"{q(k)} = ?" for k in per_row)
+        ctx.conn.execute(f"UPDATE release SET {sets} WHERE id = ?", list(per_row.values()) + [rid])
+    values.pop("semver", None)
+
+
+def after_patch_release(ctx, ids, values):
+    if any(k in values for k in _TRACKED_FIELDS):
+        track_latest(ctx, ids)
+
+
+def track_latest(ctx, release_ids):
+    """Fleets tracking latest that own ``release_ids`` move to their newest trackable release (final,
+    passing tests, not invalidated, successful; newest by start time), and that release's services are
+    installed on their unpinned devices."""
+    marks = ",".join("?" * len(release_ids))
+    apps = [r[0] for r in ctx.conn.execute(
+        "SELECT a.id FROM application a WHERE a.should_track_latest_release = 1 AND a.id IN "
+        f"(SELECT r.belongs_to__application FROM release r WHERE r.id IN ({marks})) ORDER BY a.id",
+        list(release_ids)).fetchall()]
+    for app_id in apps:
+        latest = ctx.conn.execute(
+            "SELECT id FROM release WHERE belongs_to__application = ? AND revision IS NOT NULL AND "
+            "is_passing_tests = 1 AND is_invalidated = 0 AND status = 'success' "
+            "ORDER BY start_timestamp DESC, id DESC LIMIT 1", (app_id,)).fetchone()
+        if latest is None:
+            continue
+        ctx.conn.execute("UPDATE application SET should_be_running__release = ? WHERE id = ? AND "
+                         "should_be_running__release IS NOT ?", (latest[0], app_id, latest[0]))
+        installs.fleet_target_set(ctx, [app_id], latest[0])
+
+
+def before_delete_release(ctx, ids):
+    marks = ",".join("?" * len(ids))
+    target = ctx.one(
+        f"SELECT r.raw_version, a.is_of__class FROM application a JOIN release r ON r.id = a.should_be_running__release "
+        f"WHERE a.should_be_running__release IN ({marks}) LIMIT 1", ids)
+    if target:
+        raise ApiError(400, f"Unable to delete release {target['raw_version']} because it is the "
+                            f"{target['is_of__class']}'s target release.")
+    if ctx.exists(f"SELECT 1 FROM device WHERE is_pinned_on__release IN ({marks}) LIMIT 1", ids):
+        raise ApiError(400, "Unable to delete a release because device(s) are pinned to it.")
+
+
+def check_device_pin(ctx, release_id, app_id):
+    rel = ctx.row("release", release_id)
+    if rel is None or rel["status"] != "success" or rel["belongs_to__application"] != app_id:
+        raise ApiError(400, DEVICE_PIN_RULE)
+
+
+# ---------------------------------------------------------------------------------------------
+# service, service_install
+
+
+def _check_service(values):
+    if values.get("service_name") is not None:
+        check_len(values["service_name"], "service", "service name", 63, 1)
+
+
+def before_post_service(ctx, values, body):
+    _check_service(values)
+
+
+def validate_patch_service(ctx, values, body):
+    _check_service(values)
+
+
+def before_post_service_install(ctx, values, body):
+    if "installs__service" not in values and body.get("service") is not None:
+        values["installs__service"] = coerce(BY_NAME["service_install"], "installs__service", body["service"])
+
+
+# ---------------------------------------------------------------------------------------------
+# image, image__is_part_of__release
+
+
+def _check_image(r):
+    check_lengths(r, "image", _IMAGE_LIMITS)
+    if isinstance(r.get("contract"), str) and len(r["contract"]) > 1_000_000:
+        raise ApiError(400, text_length_rule("image", "contract", 1_000_000, nullable=True))
+    if r.get("status") == "success" and r.get("push_timestamp") is None:
+        raise ApiError(400, PUSH_RULE)
+
+
+def before_post_image(ctx, values, body):
+    # the location is the server's to choose, whatever the body says (open-balena's POSTPARSE hook)
+    while True:
+        location = f"{REGISTRY_HOST}/v2/{secrets.token_hex(16)}"
+        if not ctx.exists("SELECT 1 FROM image WHERE is_stored_at__image_location = ?", (location,)):
+            break
+    values["is_stored_at__image_location"] = location
+    _check_image(values)
+
+
+def validate_patch_image(ctx, values, body):
+    check_lengths(values, "image", _IMAGE_LIMITS)
+
+
+def before_patch_image(ctx, ids, values, body):
+    for iid in ids:
+        _check_image({**ctx.row("image", iid), **values})
+
+
+def after_post_release_image(ctx, new_id, values):
+    row = ctx.one(
+        "SELECT COUNT(*) AS n, at.supports_multicontainer AS multi FROM image__is_part_of__release ipr "
+        "JOIN release r ON r.id = ipr.is_part_of__release JOIN application a ON a.id = r.belongs_to__application "
+        "JOIN application_type at ON at.id = a.application_type WHERE ipr.is_part_of__release = ?",
+        (values["is_part_of__release"],))
+    if row and row["n"] >= 2 and not row["multi"]:
+        raise ApiError(400, MULTICONTAINER_RULE)
+
+
+RULES = {
+    "release": ResourceRules(before_post=before_post_release, after_post=after_post_release,
+                             before_patch=before_patch_release, after_patch=after_patch_release,
+                             before_delete=before_delete_release),
+    "service": ResourceRules(before_post=before_post_service, validate_patch=validate_patch_service),
+    "service_install": ResourceRules(before_post=before_post_service_install),
+    "image": ResourceRules(before_post=before_post_image, validate_patch=validate_patch_image,
+                           before_patch=before_patch_image),
+    "image__is_part_of__release": ResourceRules(after_post=after_post_release_image),
+}
