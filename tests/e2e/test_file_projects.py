@@ -23,7 +23,7 @@ PACK = ROOT / "policies" / "balena-guardrails"
 
 def root_project(tmp_path: Path, *, with_venv: bool = True) -> Path:
     project = tmp_path / "balena-org"
-    project.mkdir()
+    project.mkdir(parents=True)
     for name in ("Pulumi.yaml", "__main__.py", "Pulumi.demo.yaml"):
         (project / name).write_bytes((ROOT / name).read_bytes())
     if with_venv:
