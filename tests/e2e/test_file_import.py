@@ -58,9 +58,7 @@ def test_a_project_adopts_with_import_option_and_with_pulumi_import_then_shows_n
     (project / "Pulumi.yaml").write_text(PULUMI_YAML)
     (project / "__main__.py").write_text(ADOPT_WITH_OPTION)
     link_venv(project)
-    # With the venv's python3 on PATH, as after `eval "$(scripts/bootstrap)"`: `pulumi import` loads the
-    # provider plugin outside any project context, where only PATH says which Python to use.
-    user = Workspace(pulumi_bin, project, tmp_path / "home", venv_on_path=True)
+    user = Workspace(pulumi_bin, project, tmp_path / "home")
     (tmp_path / "state").mkdir()
     user.login((tmp_path / "state").as_uri())
     user.stack_init("dev")
@@ -85,8 +83,11 @@ def test_a_project_adopts_with_import_option_and_with_pulumi_import_then_shows_n
     user.run("preview", "--expect-no-changes")
     assert writes(clean_sandbox) == []
 
-    # The CLI's default, generating code for the adopted object, cannot work for a dynamic resource.
-    with_code = user.run("import", "pulumi-python:dynamic/balena:Fleet", "staging", seed.STAGING, "--yes", check=False)
+    # The CLI's default, generating code for the adopted object, cannot work for a dynamic resource. For the
+    # schema it starts the provider plugin outside the project, where only PATH says which Python to use:
+    # the venv's, as after `eval "$(scripts/bootstrap)"` (the decoy would fail first, and say so).
+    with_venv = Workspace(pulumi_bin, project, tmp_path / "home", venv_on_path=True)
+    with_code = with_venv.run("import", "pulumi-python:dynamic/balena:Fleet", "staging", seed.STAGING, "--yes", check=False)
     assert with_code.returncode != 0
     assert "GetSchema is not implemented by the dynamic provider" in with_code.stdout + with_code.stderr
     assert "staging" in user.resources()  # the adoption itself went through before code generation failed
