@@ -44,9 +44,9 @@ def copy_project(source: Path, dest: Path) -> Path:
     return dest
 
 
-def link_venv(directory: Path) -> None:
-    """``directory/.venv`` -> this interpreter's environment (the one with balena_pulumi installed)."""
-    (directory / ".venv").symlink_to(VENV, target_is_directory=True)
+def link_venv(directory: Path, name: str = ".venv") -> None:
+    """``directory/<name>`` -> this interpreter's environment (the one with balena_pulumi installed)."""
+    (directory / name).symlink_to(VENV, target_is_directory=True)
 
 
 class Workspace:
@@ -66,7 +66,8 @@ class Workspace:
         venv_bin = str(VENV / "bin")
         system = [p for p in os.environ.get("PATH", "").split(os.pathsep) if p and p != venv_bin]
         path = [str(bin_dir)] + ([venv_bin] if venv_on_path else [str(decoys)]) + system
-        base = {k: v for k, v in os.environ.items() if not k.startswith(("PULUMI_", "VIRTUAL_ENV", "BALENA_"))}
+        base = {k: v for k, v in os.environ.items()
+                if not k.startswith(("PULUMI_", "VIRTUAL_ENV", "BALENA_")) and k not in ("PWD", "OLDPWD")}
         self.env = {
             **base,
             "PATH": os.pathsep.join(path),

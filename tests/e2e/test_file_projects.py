@@ -78,16 +78,21 @@ def test_the_root_project_runs_the_demo_stack_with_its_virtualenv_and_keeps_the_
 
 @pytest.fixture
 def stack_probe_pack(tmp_path: Path) -> Path:
-    """A second policy pack that reports which stack and config it was started with (through the host)."""
+    """A second policy pack, with a virtualenv of its own, reporting its stack, config and interpreter."""
     pack = tmp_path / "stack-probe"
     pack.mkdir()
-    (pack / "PulumiPolicy.yaml").write_text("runtime: python\ndescription: Reports the stack it analyses.\n")
+    (pack / "PulumiPolicy.yaml").write_text(
+        "runtime:\n  name: python\n  options:\n    virtualenv: venv\ndescription: Reports what it runs with.\n"
+    )
+    link_venv(pack, name="venv")
     (pack / "__main__.py").write_text(
+        "import sys\n"
         "import pulumi\n"
         "from pulumi_policy import EnforcementLevel, PolicyPack, StackValidationPolicy\n\n"
         "def report(args, report_violation):\n"
         "    org = pulumi.Config('balena-org').get('organization')\n"
-        "    report_violation(f'stack {pulumi.get_stack()} of project {pulumi.get_project()} manages {org}')\n\n"
+        "    report_violation(f'stack {pulumi.get_stack()} of project {pulumi.get_project()} manages {org}; '\n"
+        "                     f'python {sys.prefix}')\n\n"
         "PolicyPack('stack-probe', enforcement_level=EnforcementLevel.ADVISORY, policies=[\n"
         "    StackValidationPolicy(name='sees-stack-config', description='Reports the stack.', validate=report)])\n"
     )
@@ -121,8 +126,9 @@ def test_the_guardrails_pack_reports_violations_by_name_and_packs_see_the_stack_
         ("sees-stack-config", "balena-org-demo"),
     }, preview.stdout
     assert "Fleet kiosks (acme/kiosks) has no FleetTag with key cost-center." in preview.stdout
-    # The host started the second pack with the stack's project, name and config (ConfigureStack).
-    assert "stack demo of project balena-org manages acme" in preview.stdout
+    # The host started the second pack with the stack's project, name and config (from ConfigureStack), in
+    # the virtualenv its PulumiPolicy.yaml names rather than the python3 on PATH.
+    assert f"stack demo of project balena-org manages acme; python {stack_probe_pack / 'venv'}" in preview.stdout
     assert writes(clean_sandbox) == []
 
 

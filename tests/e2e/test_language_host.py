@@ -87,7 +87,7 @@ def test_an_unsupported_toolchain_fails_the_run_naming_the_option(host, tmp_path
 def test_the_virtualenv_option_picks_the_interpreter_and_a_missing_one_is_named(host, tmp_path):
     (tmp_path / "env").symlink_to(Path(sys.prefix), target_is_directory=True)
     about = host.About(language_pb2.AboutRequest(info=program(tmp_path, virtualenv="env")))
-    assert about.executable == str(Path(sys.prefix).resolve() / "bin" / "python")
+    assert about.executable == str(tmp_path / "env" / "bin" / "python")
     assert about.version == ".".join(map(str, sys.version_info[:3]))
 
     response = host.Run(language_pb2.RunRequest(info=program(tmp_path, virtualenv="missing"), pwd=str(tmp_path)))

@@ -104,7 +104,8 @@ class PythonOptions:
         if virtualenv is not None and not isinstance(virtualenv, str):
             raise HostError(f"{config_file}: runtime option virtualenv must be a string, not {virtualenv!r}")
         self.virtualenv_option = virtualenv or None
-        self.virtualenv = None if not virtualenv else (self.root / virtualenv).resolve()
+        # Not resolve(): a virtualenv reached through a symlink is used as named, as `source bin/activate` would.
+        self.virtualenv = None if not virtualenv else Path(os.path.abspath(self.root / virtualenv))
 
     @classmethod
     def from_info(cls, info, *, config_file: str = "Pulumi.yaml") -> "PythonOptions":
@@ -419,8 +420,10 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
         except HostError as exc:
             context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(exc))
         pack_dir = Path(request.info.program_directory)
-        env = opts.environment(dict(os.environ))
-        env.update(dict(item.split("=", 1) for item in request.env if "=" in item))
+        # The engine sends the whole environment the plugin should have; the virtualenv goes on top of it.
+        base = dict(os.environ)
+        base.update(dict(item.split("=", 1) for item in request.env if "=" in item))
+        env = opts.environment(base)
         command = [python, "-u", str(pack_dir / "__main__.py"), *request.args]
         proxy = PolicyPackProxy(command, cwd=str(pack_dir), env=env, children=self.children)
         context.add_callback(proxy.close)
