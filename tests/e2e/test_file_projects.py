@@ -148,3 +148,36 @@ def test_a_missing_virtualenv_is_reported_once_in_plain_words(clean_sandbox, pul
     assert output.count(message) == 2, output
     assert "Traceback" not in output and "rpc error" not in output and "decoy" not in output
     assert clean_sandbox.requests() == []
+
+
+def test_program_errors_reach_the_user_once_with_only_the_programs_own_frames(
+    clean_sandbox, pulumi_bin, language_host, tmp_path
+):
+    user = Workspace(pulumi_bin, root_project(tmp_path), tmp_path / "home")
+    demo_stack(user, clean_sandbox, tmp_path / "state")
+
+    # A config mistake: the program raises a pulumi.RunError subclass, shown as its message alone.
+    user.run("config", "set", "--path", "balena-org:fleets[1].fleet_class", "tractor")
+    bad_config = user.run("preview", check=False)
+    output = bad_config.stdout + bad_config.stderr
+    assert bad_config.returncode != 0
+    # The live display shows an error's first line, the Diagnostics summary all of it: the detail once.
+    assert output.count("balena-org:fleets[1].fleet_class: must be one of fleet, block, app (got 'tractor')") == 1, output
+    assert "Traceback" not in output and "run_program" not in output
+
+    # A bug in the program: the traceback, from the program's first frame on.
+    (user.project / "helper.py").write_text("def build():\n    raise ValueError('no such thing')\n")
+    (user.project / "__main__.py").write_text("import helper\n\nhelper.build()\n")
+    bug = user.run("preview", check=False)
+    output = bug.stdout + bug.stderr
+    assert bug.returncode != 0
+    assert "Program failed with an unhandled exception:\n" in output
+    diagnostics = output[output.index("Diagnostics:"):]
+    assert diagnostics.count("Traceback (most recent call last):") == 1
+    frames = [line.strip() for line in diagnostics.splitlines() if line.strip().startswith("File ")]
+    assert frames == [
+        f'File "{user.project.resolve() / "__main__.py"}", line 3, in <module>',
+        f'File "{user.project.resolve() / "helper.py"}", line 2, in build',
+    ], diagnostics
+    assert "ValueError: no such thing" in diagnostics
+    assert writes(clean_sandbox) == []

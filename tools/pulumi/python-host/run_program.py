@@ -73,11 +73,12 @@ def load_config(pulumi) -> None:
 
 
 def user_traceback(program: str) -> str:
-    """The traceback from the first frame in the user's program on (this script's frames are noise)."""
+    """The traceback from the program's entry file on (this script's and the SDK's frames are noise)."""
     frames = traceback.extract_tb(sys.exc_info()[2])
-    root = os.path.abspath(program)
+    # The entry file, not "anything under the program directory": the project's .venv is often there too.
+    entry = os.path.join(program, "__main__.py") if os.path.isdir(program) else program
     for index, frame in enumerate(frames):
-        if os.path.abspath(frame.filename).startswith(root):
+        if frame.filename == entry:
             return traceback.format_exc(limit=-(len(frames) - index))
     return traceback.format_exc()
 
