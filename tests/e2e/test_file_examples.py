@@ -7,7 +7,6 @@ project directories themselves work: their Pulumi.yaml (runtime, `virtualenv: ..
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 

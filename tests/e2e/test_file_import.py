@@ -9,7 +9,6 @@ the provider for a schema to generate code from and dynamic providers have none 
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from balena_pulumi.client import BalenaClient
 from balena_pulumi.sandbox import seed

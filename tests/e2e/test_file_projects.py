@@ -15,7 +15,7 @@ import pytest
 
 from balena_pulumi.client import BalenaClient
 
-from .projects import ROOT, Workspace, copy_project, link_venv, summary, violations
+from .projects import ROOT, Workspace, link_venv, summary, violations
 
 SECRET = "demo-api-token-5f1c"  # the secret variable's value; never in the state in plaintext
 PACK = ROOT / "policies" / "balena-guardrails"
