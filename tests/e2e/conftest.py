@@ -24,3 +24,15 @@ def pulumi_bin() -> Path:
 def deployment(clean_sandbox, pulumi_bin: Path, tmp_path: Path) -> Deployment:
     """A new stack whose provider talks to the sandbox with the admin's session token."""
     return Deployment(clean_sandbox, pulumi_bin, tmp_path)
+
+
+@pytest.fixture(scope="session")
+def language_host(pulumi_bin: Path) -> Path:
+    """The Python language host beside the CLI, which file-based projects and policy packs need."""
+    launcher = pulumi_bin / "pulumi-language-python"
+    if not launcher.exists():
+        pytest.fail(
+            f"no pulumi-language-python beside the CLI in {pulumi_bin}: file-based projects cannot run; "
+            "run tools/pulumi/build.sh (scripts/bootstrap installs it)"
+        )
+    return launcher
