@@ -228,7 +228,11 @@ def test_user_key_creation_with_an_api_key_login_says_a_session_is_needed(key_cl
     with pytest.raises(SessionTokenRequired) as exc:
         key_client.api_keys.create_user_key("nope")
     msg = str(exc.value)
-    assert msg.startswith("POST /api-key/user/full -> 401 Unauthorized: creating a named user API key needs a session token")
+    assert msg == (
+        "POST /api-key/user/full -> 401 Unauthorized: the API refused to create a user API key: only a user session "
+        "(a token from logging in) may create user API keys, never an API key, and this client is logged in with "
+        "an API key"
+    )
     assert sb.api_key not in msg
 
 
