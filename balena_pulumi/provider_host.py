@@ -260,6 +260,13 @@ class HostServicer:
         self._journal = journal
         self._engine_alive = engine_alive
         self._config_values: dict[str, str] = {}
+        self._busy = 0
+        self._idle = threading.Condition()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until no call is being served (or ``timeout`` seconds); True when idle."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._busy == 0, timeout)
 
     # Methods not defined here are the SDK's, behind the same error handling and request context.
     def __getattr__(self, name: str) -> Any:
@@ -277,13 +284,20 @@ class HostServicer:
     def _serve(self, method: str, request: Any, context: Any, body: Callable[[Any, Any], Any]) -> Any:
         urn = getattr(request, "urn", "") or ""
         preview = bool(getattr(request, "preview", False))
-        with provider_context.serving(method, urn, preview) as call:
-            try:
-                return body(request, context)
-            except Exception as exc:  # noqa: BLE001 - every failure is reported, once, below
-                failure = exc
-        self._report(call, failure, request, context)
-        raise failure  # _report aborts the call; this is only reached with a status already set
+        with self._idle:
+            self._busy += 1
+        try:
+            with provider_context.serving(method, urn, preview) as call:
+                try:
+                    return body(request, context)
+                except Exception as exc:  # noqa: BLE001 - every failure is reported, once, below
+                    failure = exc
+            self._report(call, failure, request, context)
+            raise failure  # _report aborts the call; this is only reached with a status already set
+        finally:
+            with self._idle:
+                self._busy -= 1
+                self._idle.notify_all()
 
     def _report(self, call: provider_context.CallContext, exc: Exception, request: Any, context: Any) -> None:
         import grpc
@@ -634,9 +648,11 @@ def main(argv: list[str] | None = None) -> None:
     )
 
     def engine_gone() -> None:
-        # Nobody will read an answer any more: let calls in flight finish (their results go to the
-        # journal), then leave.
-        server.stop(ENGINE_GONE_GRACE).wait(ENGINE_GONE_GRACE + 1)
+        # Nobody will read an answer any more. gRPC already counts the engine's calls as cancelled, but
+        # their handlers are still talking to the API: let them finish (a create's result goes to the
+        # journal), for at most the grace period, then leave.
+        server.stop(None)
+        servicer.wait_idle(ENGINE_GONE_GRACE)
         os._exit(0)
 
     watchdog = EngineWatchdog(engine_address(args), engine_gone)

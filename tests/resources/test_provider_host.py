@@ -406,6 +406,31 @@ def test_an_unwritable_journal_warns_once_and_creates_still_work(tmp_path):
     assert warnings[0].startswith(f"balena-pulumi: cannot keep the journal of creates in {blocker / 'journal'} (")
 
 
+class BlockingProvider(ProbeProvider):
+    def create(self, props):
+        SEEN.append(("create", provider_context.current()))
+        GATE.wait(30)
+        return CreateResult("1", dict(props))
+
+
+GATE = threading.Event()
+
+
+def test_the_host_knows_when_no_call_is_in_flight(host):
+    GATE.clear()
+    worker = threading.Thread(target=host.Create, args=(create_request(BlockingProvider()), Context()))
+    worker.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not called("create") and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not host.wait_idle(0.05)
+    finally:
+        GATE.set()
+    assert host.wait_idle(10)
+    worker.join(10)
+
+
 # -- the process around it -----------------------------------------------------------------------------
 
 
