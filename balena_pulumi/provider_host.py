@@ -48,7 +48,6 @@ import re
 import runpy
 import socket
 import sys
-import tempfile
 import threading
 import time
 import traceback
@@ -180,6 +179,7 @@ class CreateJournal:
         self.directory = directory
         self._warn = warn or (lambda text: print(text, file=sys.stderr, flush=True))
         self._broken = False
+        self._ready = False
 
     def _failed(self, exc: OSError) -> None:
         # The journal is a safety net: without it creates still work, interrupted ones are not recovered.
@@ -190,19 +190,23 @@ class CreateJournal:
                 "creates interrupted by a crash will not be recovered automatically"
             )
 
-    def _path(self, urn: str) -> Path:
-        return self.directory / (hashlib.sha256(urn.encode("utf-8")).hexdigest()[:32] + ".json")
+    def _path(self, urn: str) -> str:
+        return os.path.join(self.directory, hashlib.sha256(urn.encode("utf-8")).hexdigest()[:32] + ".json")
 
     def _write(self, urn: str, record: dict[str, Any]) -> None:
+        # One small write: a reader that finds a torn record ignores it, which only forgoes a recovery.
         if self._broken:
             return
-        record = {"urn": urn, "time": time.time(), "pid": os.getpid(), **record}
+        data = json.dumps({"urn": urn, "time": time.time(), "pid": os.getpid(), **record}).encode("utf-8")
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
-            with os.fdopen(fd, "w") as handle:
-                json.dump(record, handle)
-            os.replace(tmp, self._path(urn))
+            if not self._ready:
+                os.makedirs(self.directory, exist_ok=True)
+                self._ready = True
+            fd = os.open(self._path(urn), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                os.write(fd, data)
+            finally:
+                os.close(fd)
         except OSError as exc:
             self._failed(exc)
 
@@ -214,7 +218,7 @@ class CreateJournal:
 
     def forget(self, urn: str) -> None:
         try:
-            self._path(urn).unlink()
+            os.unlink(self._path(urn))
         except FileNotFoundError:
             pass
         except OSError as exc:
@@ -222,7 +226,8 @@ class CreateJournal:
 
     def get(self, urn: str) -> dict[str, Any] | None:
         try:
-            record = json.loads(self._path(urn).read_text())
+            with open(self._path(urn), "rb") as handle:
+                record = json.loads(handle.read())
         except (OSError, ValueError):
             return None
         if record.get("urn") != urn or time.time() - float(record.get("time", 0)) > self.MAX_AGE:
@@ -230,7 +235,7 @@ class CreateJournal:
         return record
 
     def knows(self, urn: str) -> bool:
-        return self._path(urn).exists()
+        return os.path.exists(self._path(urn))
 
 
 # -- the servicer --------------------------------------------------------------------------------------
@@ -255,10 +260,12 @@ class HostServicer:
         *,
         journal: CreateJournal | None = None,
         engine_alive: Callable[[], bool] = lambda: True,
+        pool_size: int | None = None,
     ) -> None:
         self._inner = inner
         self._journal = journal
         self._engine_alive = engine_alive
+        self._pool_size = pool_size
         self._config_values: dict[str, str] = {}
         self._busy = 0
         self._idle = threading.Condition()
@@ -286,6 +293,13 @@ class HostServicer:
         preview = bool(getattr(request, "preview", False))
         with self._idle:
             self._busy += 1
+            if self._pool_size is not None:
+                # Before any provider builds a client. Importing the client costs a third of a second,
+                # which the engine would otherwise wait for before it gets the port.
+                from balena_pulumi.client import set_default_pool_maxsize
+
+                set_default_pool_maxsize(self._pool_size)
+                self._pool_size = None
         try:
             with provider_context.serving(method, urn, preview) as call:
                 try:
@@ -637,11 +651,8 @@ def main(argv: list[str] | None = None) -> None:
     from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
     from pulumi.runtime.proto import provider_pb2_grpc
 
-    from balena_pulumi.client import set_default_pool_maxsize
-
     args = sys.argv[1:] if argv is None else argv
     workers = worker_count(engine_parallelism())
-    set_default_pool_maxsize(workers)
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="provider"),
         options=_GRPC_CHANNEL_OPTIONS,
@@ -656,7 +667,9 @@ def main(argv: list[str] | None = None) -> None:
         os._exit(0)
 
     watchdog = EngineWatchdog(engine_address(args), engine_gone)
-    servicer = HostServicer(sdk_servicer(), journal=CreateJournal(), engine_alive=watchdog.engine_alive)
+    servicer = HostServicer(
+        sdk_servicer(), journal=CreateJournal(), engine_alive=watchdog.engine_alive, pool_size=workers
+    )
     provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()

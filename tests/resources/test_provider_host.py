@@ -431,6 +431,19 @@ def test_the_host_knows_when_no_call_is_in_flight(host):
     worker.join(10)
 
 
+def test_the_first_call_sizes_the_http_pool_to_the_thread_count(journal):
+    from balena_pulumi.client.transport import default_pool_maxsize, set_default_pool_maxsize
+
+    before = default_pool_maxsize()
+    try:
+        host = HostServicer(sdk_servicer(), journal=journal, pool_size=96)
+        assert default_pool_maxsize() == before
+        host.Create(create_request(mode="ok"), Context())
+        assert default_pool_maxsize() == 96
+    finally:
+        set_default_pool_maxsize(before)
+
+
 # -- the process around it -----------------------------------------------------------------------------
 
 
