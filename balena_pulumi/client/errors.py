@@ -14,7 +14,7 @@ Every HTTP failure becomes one class of this tree, chosen by status code::
      |    +-- RateLimited              429 after retries ran out (``retry_after`` in seconds)
      |    +-- ServerError              5xx after retries ran out (a POST's 5xx other than 503: OutcomeUnknown)
      +-- TransportError                no usable HTTP answer (connect error, timeout, dropped connection)
-     +-- OutcomeUnknown                a POST was sent and then failed in a way that leaves unknown whether
+     |    +-- OutcomeUnknown           a POST was sent and then failed in a way that leaves unknown whether
      |                                 the API stored it (dropped or reset connection, read timeout, 5xx
      |                                 other than 503); ``cause`` is the ServerError or TransportError
      +-- UnexpectedResponse            a 2xx answer whose body is not what the API documents
@@ -255,8 +255,11 @@ class TransportError(BalenaError):
     status = None
 
 
-class OutcomeUnknown(BalenaError):
+class OutcomeUnknown(TransportError):
     """A POST was sent, and then the exchange failed in a way that leaves unknown whether the API stored it.
+
+    A ``TransportError`` (no usable answer), so code that settles any transport failure by looking the
+    object up handles it too.
 
     Raised instead of retrying (a second POST could create a second object): after a dropped or reset
     connection, a read timeout, or a 5xx other than 503 (the API answers 503 and 429 before processing
@@ -272,6 +275,8 @@ class OutcomeUnknown(BalenaError):
             kwargs.setdefault("path", cause.path)
             kwargs.setdefault("status", cause.status)
             kwargs.setdefault("api_message", cause.api_message)
+        else:
+            kwargs.setdefault("status", None)
         super().__init__(*args, **kwargs)
 
     def __str__(self) -> str:
