@@ -6,6 +6,7 @@ tests/e2e/test_provider_host.py.
 from __future__ import annotations
 
 import base64
+import importlib
 import inspect
 import itertools
 import socket
@@ -38,7 +39,10 @@ from balena_pulumi.provider_host import (
     sdk_servicer,
     worker_count,
 )
-from balena_pulumi.resources.fleet import FleetProvider
+from balena_pulumi import resources
+
+# Wherever the kind's module lives (the registry says), as the host itself finds it.
+FleetProvider = getattr(importlib.import_module(f"balena_pulumi.resources.{resources.REGISTRY['Fleet']}"), "FleetProvider")
 
 FLEET_URN = "urn:pulumi:dev::org::pulumi-python:dynamic/balena:Fleet::gateways"
 PROBE_URN = "urn:pulumi:dev::org::pulumi-python:dynamic/balena:Probe::p"
