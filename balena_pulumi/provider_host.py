@@ -241,6 +241,10 @@ class CreateJournal:
 # -- the servicer --------------------------------------------------------------------------------------
 
 
+# What the user calls the step an engine call serves, for the first line of an error.
+_STEPS = {"Create": "create", "Update": "update", "Delete": "delete", "Read": "refresh", "Check": "check", "Diff": "diff"}
+
+
 def _outcome_unknown(exc: BaseException) -> bool:
     from balena_pulumi.client.errors import OutcomeUnknown
 
@@ -319,10 +323,15 @@ class HostServicer:
         code = getattr(context, "code", lambda: None)()
         if code is not None and code != grpc.StatusCode.OK:
             return  # the servicer chose a status itself (e.g. UNIMPLEMENTED for CheckConfig): keep it
+        headline = f"{_STEPS.get(call.method, call.method.lower())} failed:"
+        if call.method == "Read" and is_import_read(request):
+            headline = "import failed:"
+        # The engine's progress lines show the first line of an error, its Diagnostics section all of it:
+        # with a headline first, the message itself is printed once.
         if isinstance(exc, BalenaPulumiError):
             status = grpc.StatusCode.UNKNOWN if _outcome_unknown(exc) else grpc.StatusCode.FAILED_PRECONDITION
-            context.abort(status, str(exc))
-        context.abort(grpc.StatusCode.INTERNAL, self._describe_bug(call, exc, request))
+            context.abort(status, f"{headline}\n{exc}")
+        context.abort(grpc.StatusCode.INTERNAL, f"{headline}\n{self._describe_bug(call, exc, request)}")
 
     def _describe_bug(self, call: provider_context.CallContext, exc: Exception, request: Any) -> str:
         values = _values_of(request)

@@ -264,12 +264,15 @@ def test_a_provider_error_reaches_the_user_once_as_its_message_with_no_prefix_an
         "FleetTag acme/production:owner: the API refused to create a fleet tag: this client's API key may not "
         "write fleet tags of that fleet, or the fleet does not exist or is not visible to it"
     )
-    assert diagnostics(deployment.output, "pulumi-python:dynamic/hosttest:Probe (tag):") == [f"error: {message}"]
+    assert diagnostics(deployment.output, "pulumi-python:dynamic/hosttest:Probe (tag):") == [
+        "error: create failed:",
+        message,
+    ]
     everything = "\n".join(deployment.output)
     assert "Exception calling application" not in everything and "Traceback" not in everything
-    # The engine's progress display shows the failing step twice (creating, then creating failed); the
-    # Diagnostics section holds the one error of the resource.
-    assert everything.count(message) == 3
+    # The progress lines (creating, then creating failed) show the error's first line only.
+    assert everything.count(message) == 1
+    assert "Probe tag **creating failed** error: create failed:" in everything
 
 
 def test_a_bug_in_a_provider_shows_its_type_and_place_but_no_value(clean_sandbox, pulumi_bin, tmp_path):
@@ -278,7 +281,8 @@ def test_a_bug_in_a_provider_shows_its_type_and_place_but_no_value(clean_sandbox
         deployment.up(lambda: Probe("tag", BuggyProvider(), fleet="acme/secret-fleet"))
     line = BuggyProvider.create.__code__.co_firstlineno + 1
     assert diagnostics(deployment.output, "pulumi-python:dynamic/hosttest:Probe (tag):") == [
-        "error: pulumi-python:dynamic/hosttest:Probe 'tag': unexpected error in Create (ValueError: no fleet called [value of fleet]) at "
+        "error: create failed:",
+        "pulumi-python:dynamic/hosttest:Probe 'tag': unexpected error in Create (ValueError: no fleet called [value of fleet]) at "
         f"e2e/test_provider_host.py:{line} in create; this is a bug in balena-pulumi, please report it with this "
         "message"
     ]

@@ -231,7 +231,7 @@ def test_a_package_error_reaches_the_engine_as_its_message_only(host):
         host.Create(create_request(mode="refused"), context)
     assert context.status == (
         grpc.StatusCode.FAILED_PRECONDITION,
-        "Probe 'p': the API refused to create a fleet tag: this login may not",
+        "create failed:\nProbe 'p': the API refused to create a fleet tag: this login may not",
     )
 
 
@@ -241,7 +241,7 @@ def test_an_unknown_outcome_is_reported_with_the_unknown_status(host):
         host.Create(create_request(mode="unknown"), context)
     code, message = context.status
     assert code == grpc.StatusCode.UNKNOWN
-    assert message.startswith("POST /x -> outcome unknown (connection closed before an answer)")
+    assert message.startswith("create failed:\nPOST /x -> outcome unknown (connection closed before an answer)")
 
 
 def test_a_bug_is_reported_with_its_type_and_place_and_without_any_value(host):
@@ -256,7 +256,7 @@ def test_a_bug_is_reported_with_its_type_and_place_and_without_any_value(host):
     source, first = inspect.getsourcelines(ProbeProvider.create)
     line = first + next(i for i, text in enumerate(source) if "raise ValueError" in text)
     assert message == (
-        "Probe 'p': unexpected error in Create (ValueError: cannot use [value of secret] with [value of mode]) at "
+        "create failed:\nProbe 'p': unexpected error in Create (ValueError: cannot use [value of secret] with [value of mode]) at "
         f"resources/test_provider_host.py:{line} in create; this is a bug in balena-pulumi, please report it "
         "with this message"
     )
@@ -356,7 +356,7 @@ def test_an_adopted_object_that_differs_in_place_is_updated_and_one_that_needs_r
     with pytest.raises(Aborted):
         host.Create(create_request(mode="ok", name="c"), context)
     assert context.status[1] == (
-        "Probe 'p': an interrupted run created this object (id 2) and it differs from the program in name, "
+        "create failed:\nProbe 'p': an interrupted run created this object (id 2) and it differs from the program in name, "
         "which cannot change in place; delete it, or adopt it with import_='2' and matching inputs"
     )
 
