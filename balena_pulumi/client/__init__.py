@@ -12,7 +12,9 @@ from .errors import (
     BalenaError,
     Conflict,
     Forbidden,
+    FreshLoginRequired,
     NotFound,
+    OutcomeUnknown,
     RateLimited,
     ServerError,
     SessionTokenRequired,
@@ -20,7 +22,7 @@ from .errors import (
     Unauthorized,
     UnexpectedResponse,
 )
-from .transport import DEFAULT_API_URL, token_kind_of
+from .transport import DEFAULT_API_URL, set_default_pool_maxsize, token_kind_of
 
 __all__ = [
     "BalenaClient",
@@ -28,6 +30,7 @@ __all__ = [
     "clear_clients",
     "DEFAULT_API_URL",
     "token_kind_of",
+    "set_default_pool_maxsize",
     "errors",
     "models",
     "odata",
@@ -36,7 +39,9 @@ __all__ = [
     "BalenaError",
     "Conflict",
     "Forbidden",
+    "FreshLoginRequired",
     "NotFound",
+    "OutcomeUnknown",
     "RateLimited",
     "ServerError",
     "SessionTokenRequired",

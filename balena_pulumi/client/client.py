@@ -39,7 +39,8 @@ __all__ = ["BalenaClient", "get_client", "clear_clients"]
 class BalenaClient:
     """Typed access to the balena API v7.
 
-    ``BalenaClient(api_url, token, connect_timeout=5, read_timeout=30, max_retries=4, max_retry_wait=60)``.
+    ``BalenaClient(api_url, token, connect_timeout=5, read_timeout=30, max_retries=4, max_retry_wait=60)``;
+    ``pool_maxsize`` (connections kept open) defaults to :func:`~.transport.set_default_pool_maxsize`'s value.
     ``token`` is a session JWT or an API key (``token_kind`` tells which); it never appears in ``repr``,
     logs or errors.
     """
@@ -54,6 +55,7 @@ class BalenaClient:
         max_retries: int = 4,
         max_retry_wait: float = 60.0,
         backoff_factor: float = 0.5,
+        pool_maxsize: int | None = None,
     ) -> None:
         self.transport = Transport(
             api_url,
@@ -63,6 +65,7 @@ class BalenaClient:
             max_retries=max_retries,
             max_retry_wait=max_retry_wait,
             backoff_factor=backoff_factor,
+            pool_maxsize=pool_maxsize,
         )
         self.lookup_cache = LookupCache()
         self._lock = threading.Lock()

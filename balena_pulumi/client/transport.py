@@ -1,18 +1,25 @@
 """HTTP transport for the balena API: one pooled ``requests.Session``, timeouts, retries, typed errors.
 
 The transport knows URLs, headers and status codes; it knows nothing of balena resources. It is safe to
-share between threads (the Pulumi provider process serves four gRPC threads with one provider).
+share between threads: the provider host serves many engine calls at once through one client, so the
+connection pool is sized to the host's thread count (:func:`set_default_pool_maxsize`) and no thread
+waits for, or throws away, a connection.
 
 Retry policy (urllib3 :class:`~urllib3.util.Retry`, through :class:`BalenaRetry`):
 
-* 429 (honouring ``Retry-After`` in seconds), 502, 503, 504 and connection errors are retried, at most
-  ``max_retries`` times, with exponential backoff between attempts when the server gives no Retry-After;
-* the total time spent *waiting* between attempts of one call is bounded by ``max_retry_wait``; a
-  ``Retry-After`` that does not fit in what is left ends the retries at once (the caller gets
-  :class:`~balena_pulumi.client.errors.RateLimited` with ``retry_after``);
-* POST is retried only when nothing can have happened server-side: a connect error (nothing was sent),
-  429 and 503 (answered before any processing). A read timeout, a dropped connection, 502 or 504 after a
-  POST are NOT retried: the entity may exist.
+* a request whose repetition cannot create a second object (GET, HEAD, OPTIONS, PUT, PATCH to given
+  values, DELETE) is retried after 429, 500, 502, 503, 504, a refused, dropped or reset connection and a
+  read timeout;
+* a POST is retried only when nothing can have happened server-side: a connect error (nothing was
+  sent), 429 and 503 (answered before any processing). After a dropped or reset connection, a read
+  timeout or another 5xx, the POST may have been stored: it is not sent again and the caller gets
+  :class:`~balena_pulumi.client.errors.OutcomeUnknown`;
+* at most ``max_retries`` retries per call; between attempts the server's ``Retry-After`` (429, 503) is
+  honoured, otherwise the wait is exponential backoff with jitter (``backoff_factor`` x 2^n, scaled by a
+  random factor in [0.5, 1] so that many threads hit by one outage do not retry in step);
+* the total time spent *waiting* between attempts of one call is bounded by ``max_retry_wait``; a wait
+  that does not fit in what is left ends the retries at once (after a 429 the caller gets
+  :class:`~balena_pulumi.client.errors.RateLimited` with ``retry_after``).
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import random
 import threading
 import time
 from typing import Any
@@ -32,14 +40,21 @@ from urllib3.util.retry import Retry
 
 from .. import __version__
 from .errors import (
-    BalenaError,
+    OutcomeUnknown,
     TransportError,
     UnexpectedResponse,
     error_for_status,
     safe_path,
 )
 
-__all__ = ["Transport", "BalenaRetry", "token_kind_of", "DEFAULT_API_URL"]
+__all__ = [
+    "Transport",
+    "BalenaRetry",
+    "token_kind_of",
+    "DEFAULT_API_URL",
+    "set_default_pool_maxsize",
+    "default_pool_maxsize",
+]
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +67,28 @@ USER_AGENT = f"balena-pulumi/{__version__} (+python-requests/{requests.__version
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"})
 # Statuses the API answers before touching anything, so even a POST may be repeated.
 _ANSWERED_BEFORE_PROCESSING = frozenset({429, 503})
-RETRY_STATUSES = frozenset({429, 502, 503, 504})
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+_pool_lock = threading.Lock()
+_default_pool_maxsize = 16
+
+
+def set_default_pool_maxsize(size: int) -> None:
+    """Connections kept per API host by transports built from now on (at least the caller's threads).
+
+    The provider host calls it with its thread count before any client exists; a client built with an
+    explicit ``pool_maxsize`` is not affected.
+    """
+    global _default_pool_maxsize
+    if size < 1:
+        raise ValueError(f"a connection pool needs at least one connection, not {size}")
+    with _pool_lock:
+        _default_pool_maxsize = int(size)
+
+
+def default_pool_maxsize() -> int:
+    with _pool_lock:
+        return _default_pool_maxsize
 
 
 class BalenaRetry(Retry):
@@ -77,6 +113,18 @@ class BalenaRetry(Retry):
             return status_code in _ANSWERED_BEFORE_PROCESSING and status_code in (self.status_forcelist or ())
         return super().is_retry(method, status_code, has_retry_after)
 
+    def get_backoff_time(self) -> float:
+        """Exponential in the number of consecutive failures, from the first retry on, with jitter."""
+        failures = 0
+        for attempt in reversed(self.history):
+            if attempt.redirect_location is not None:
+                break
+            failures += 1
+        if failures == 0 or self.backoff_factor <= 0:
+            return 0.0
+        ceiling = min(self.backoff_max, self.backoff_factor * (2 ** (failures - 1)))
+        return ceiling * (0.5 + random.random() / 2)
+
     def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
         new_retry = super().increment(method, url, response, error, _pool, _stacktrace)
         assert isinstance(new_retry, BalenaRetry)
@@ -91,7 +139,15 @@ class BalenaRetry(Retry):
             )
             raise MaxRetryError(_pool, url, reason) from reason
         new_retry.waited = self.waited + wait
+        new_retry.next_wait = wait
         return new_retry
+
+    next_wait: float = 0.0
+
+    def sleep(self, response=None) -> None:
+        # The wait was chosen (and charged to the budget) in increment(); jitter must not pick another.
+        if self.next_wait > 0:
+            time.sleep(self.next_wait)
 
 
 def token_kind_of(token: str | None) -> str | None:
@@ -123,7 +179,7 @@ class Transport:
         max_retries: int = 4,
         max_retry_wait: float = 60.0,
         backoff_factor: float = 0.5,
-        pool_maxsize: int = 16,
+        pool_maxsize: int | None = None,
     ) -> None:
         if not api_url.startswith(("http://", "https://")):
             raise ValueError(f"api_url must be an http(s) URL, not {api_url!r}")
@@ -146,8 +202,9 @@ class Transport:
             raise_on_redirect=False,
             max_retry_wait=max_retry_wait,
         )
+        self.pool_maxsize = int(pool_maxsize) if pool_maxsize else default_pool_maxsize()
         self._session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_maxsize, max_retries=self.retry)
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=self.pool_maxsize, max_retries=self.retry)
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
         self._session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
@@ -185,7 +242,7 @@ class Transport:
 
         ``path`` starts with ``/`` (``/v7/application(5)``, ``/actor/v1/whoami``); ``query`` is an already
         encoded query string. Raises a :mod:`errors` class for any status outside ``ok`` or any
-        transport failure.
+        transport failure; for a POST whose fate is unknown, :class:`~.errors.OutcomeUnknown`.
         """
         method = method.upper()
         url = self.api_url + path + (f"?{query}" if query else "")
@@ -198,18 +255,26 @@ class Transport:
         try:
             resp = self._session.request(method, url, **kwargs)
         except requests.exceptions.RequestException as exc:
-            raise TransportError(_transport_reason(exc), method=method, path=shown) from None
+            reason, sent = _transport_failure(exc, self.timeout[1])
+            error = TransportError(reason, method=method, path=shown)
+            if sent and method == "POST":
+                raise OutcomeUnknown(cause=error) from None
+            raise error from None
         elapsed = (time.monotonic() - started) * 1000
         log.debug("%s %s -> %s (%.0f ms)", method, shown, resp.status_code, elapsed)
         if resp.status_code not in ok:
-            raise error_for_status(
+            error = error_for_status(
                 method,
                 shown,
                 resp.status_code,
                 resp.content,
                 resp.headers.get("Content-Type"),
                 resp.headers.get("Retry-After"),
+                token_kind=self.token_kind or "none",
             )
+            if method == "POST" and resp.status_code >= 500 and resp.status_code not in _ANSWERED_BEFORE_PROCESSING:
+                raise OutcomeUnknown(cause=error)
+            raise error
         if not resp.content or not resp.content.strip():
             return None
         try:
@@ -223,28 +288,38 @@ class Transport:
             ) from None
 
 
-def _transport_reason(exc: BaseException) -> str:
-    """A short cause for a transport failure, without URLs (they could hold a query secret)."""
+def _transport_failure(exc: BaseException, read_timeout: float) -> tuple[str, bool]:
+    """A short cause for a transport failure, without URLs (they could hold a query secret), and whether
+    the request may have reached the server (False only when no connection was made)."""
     if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return "connect timeout"
+        return "connect timeout", False
     if isinstance(exc, requests.exceptions.ReadTimeout):
-        return "read timeout (the request may have been processed; not retried if unsafe)"
+        return f"no answer within the read timeout of {read_timeout:g}s", True
     if isinstance(exc, requests.exceptions.RetryError):
-        return "retries exhausted"
+        return "retries exhausted", True
     reason: BaseException | None = exc
     # Walk to the innermost cause: MaxRetryError -> ProtocolError -> RemoteDisconnected, ...
     seen = 0
     while reason is not None and seen < 6:
         inner = getattr(reason, "reason", None)
-        if inner is None and reason.args and isinstance(reason.args[0], BaseException):
-            inner = reason.args[0]
+        if inner is None:
+            inner = next((a for a in reason.args if isinstance(a, BaseException)), None)
         if inner is None or inner is reason:
             break
         reason = inner
         seen += 1
     name = type(reason).__name__ if reason is not None else type(exc).__name__
     if isinstance(reason, urllib3.exceptions.NewConnectionError):
-        return "connection refused or unreachable"
-    if isinstance(reason, urllib3.exceptions.ProtocolError) or name in ("RemoteDisconnected", "ConnectionResetError"):
-        return "connection dropped before a response (the request may have been processed)"
-    return f"connection error ({name})"
+        return "connection refused or unreachable", False
+    if isinstance(reason, urllib3.exceptions.ConnectTimeoutError):
+        return "connect timeout", False
+    # RemoteDisconnected (a clean close) is a ConnectionResetError too: test it first.
+    if name in ("RemoteDisconnected", "IncompleteRead"):
+        return "connection closed before an answer", True
+    if isinstance(reason, ConnectionResetError):
+        return "connection reset before an answer", True
+    if isinstance(reason, urllib3.exceptions.ProtocolError):
+        return "connection closed before an answer", True
+    if isinstance(reason, urllib3.exceptions.ReadTimeoutError):
+        return f"no answer within the read timeout of {read_timeout:g}s", True
+    return f"connection error ({name})", True

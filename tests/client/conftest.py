@@ -1,7 +1,7 @@
-"""Fixtures for the client's HTTP tests: a real sandbox server over loopback, and clients on it.
+"""Fixtures for the client's HTTP tests: clients on the shared sandbox (a real server over loopback).
 
-Prefers the shared ``sandbox``/``clean_sandbox`` fixtures of ``tests/conftest.py``; falls back to starting
-its own sandbox so this directory also runs alone. Skips HTTP tests when the sandbox is not importable.
+The sandbox comes from ``tests/conftest.py`` (``clean_sandbox``: default seed, no faults, empty request
+log). Nothing here is optional: if the sandbox or the client cannot be imported, collection fails.
 """
 
 from __future__ import annotations
@@ -10,37 +10,11 @@ import pytest
 
 from balena_pulumi.client import BalenaClient
 
-_OWN = {}
-
-
-def _start_own():
-    try:
-        from balena_pulumi.sandbox import Sandbox
-    except ImportError as exc:  # the sandbox is built by another team; pure tests still run
-        pytest.skip(f"sandbox not available: {exc}")
-    if "sb" not in _OWN:
-        _OWN["sb"] = Sandbox(port=0, seed="default").start()
-    return _OWN["sb"]
-
-
-def pytest_sessionfinish(session, exitstatus):
-    sb = _OWN.pop("sb", None)
-    if sb is not None:
-        sb.stop()
-
 
 @pytest.fixture
-def sb(request):
-    """A sandbox reset to the default seed, with no faults and an empty request log."""
-    try:
-        s = request.getfixturevalue("clean_sandbox")
-    except pytest.FixtureLookupError:
-        s = _start_own()
-        s.reset()
-    s.clear_faults()
-    s.clear_requests()
-    yield s
-    s.clear_faults()
+def sb(clean_sandbox):
+    """The sandbox, reset to the default seed, with no faults and an empty request log."""
+    return clean_sandbox
 
 
 @pytest.fixture

@@ -228,7 +228,11 @@ def test_user_key_creation_with_an_api_key_login_says_a_session_is_needed(key_cl
     with pytest.raises(SessionTokenRequired) as exc:
         key_client.api_keys.create_user_key("nope")
     msg = str(exc.value)
-    assert msg.startswith("POST /api-key/user/full -> 401 Unauthorized: creating a named user API key needs a session token")
+    assert msg == (
+        "POST /api-key/user/full -> 401 Unauthorized: the API refused to create a user API key: only a user session "
+        "(a token from logging in) may create user API keys, never an API key, and this client is logged in with "
+        "an API key"
+    )
     assert sb.api_key not in msg
 
 
@@ -238,3 +242,23 @@ def test_filter_helpers_reach_the_server(client):
         odata.and_(odata.eq("belongs_to__application", prod.id), odata.or_(odata.eq("raw_version", "1.0.0"), odata.eq("raw_version", "2.0.0")))
     )
     assert sorted(r.raw_version for r in rels) == ["1.0.0", "2.0.0"]
+
+
+def test_refusals_over_http_say_what_was_refused_and_why(key_client, sb):
+    from balena_pulumi.client import Forbidden, Unauthorized
+
+    with pytest.raises(Unauthorized) as tag:
+        key_client.tags("fleet").create(999, "owner", "ops")
+    assert str(tag.value) == (
+        "POST /v7/application_tag -> 401 Unauthorized: the API refused to create a fleet tag: this client's API key "
+        "may not write fleet tags of that fleet, or the fleet does not exist or is not visible to it (the API "
+        "answers 401 for both)"
+    )
+    with pytest.raises((Unauthorized, Forbidden)) as key:
+        key_client.api_keys.create_provisioning_key(999, "line-1")
+    assert str(key.value).endswith(
+        "the API refused to create a provisioning key for fleet 999: that needs write access to the fleet, so the "
+        "fleet does not exist, is not visible to this login, or the login's role in it may not create "
+        "provisioning keys"
+    )
+    assert sb.api_key not in str(tag.value) + str(key.value)

@@ -5,11 +5,30 @@ import time
 
 import pytest
 
-from balena_pulumi.client import BalenaClient, BadRequest, RateLimited, ServerError, TransportError, odata
+from balena_pulumi.client import (
+    BadRequest,
+    BalenaClient,
+    NotFound,
+    OutcomeUnknown,
+    RateLimited,
+    ServerError,
+    TransportError,
+    odata,
+)
 
 
 def _hits(sb, method, prefix):
     return [r for r in sb.requests() if r["method"] == method and r["path"].startswith(prefix)]
+
+
+def _eventually(condition, timeout=10.0, interval=0.02):
+    """Poll ``condition`` until it returns a true value or the deadline passes; return its last value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)
 
 
 def test_429_is_retried_after_retry_after_seconds(client, sb):
@@ -37,11 +56,27 @@ def test_a_huge_retry_after_is_not_slept(client, sb):
     assert "retry after 3600s" in str(exc.value)
 
 
-@pytest.mark.parametrize("status", [502, 503, 504])
-def test_gateway_errors_are_retried_for_reads(client, sb, status):
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_server_errors_are_retried_for_reads(client, sb, status):
     sb.inject_fault("status", status=status, count=2, path_prefix="/v7/organization")
     assert client.organizations.list()
     assert len(_hits(sb, "GET", "/v7/organization")) == 3
+
+
+@pytest.mark.parametrize("status", [500, 502])
+def test_server_errors_are_retried_for_updates_and_deletes(client, sb, status):
+    fleet = client.fleets.get_by_slug("acme/production")
+    tags = client.tags("fleet")
+    tag = tags.create(fleet.id, "retried", "1")
+    sb.inject_fault("status", status=status, count=2, method="PATCH", path_prefix="/v7/application_tag")
+    tags.update(tag.id, value="2")
+    assert tags.get(tag.id).value == "2"
+    assert [r["status"] for r in _hits(sb, "PATCH", "/v7/application_tag")] == [status, status, 200]
+    sb.inject_fault("status", status=status, count=2, method="DELETE", path_prefix="/v7/application_tag")
+    tags.delete(tag.id)
+    with pytest.raises(NotFound):
+        tags.get(tag.id)
+    assert [r["status"] for r in _hits(sb, "DELETE", "/v7/application_tag")] == [status, status, 200]
 
 
 def test_persistent_5xx_ends_in_server_error(client, sb):
@@ -64,25 +99,30 @@ def test_post_is_retried_after_429_and_503(client, sb):
     assert len(_hits(sb, "POST", "/v7/application_tag")) == 2
 
 
-@pytest.mark.parametrize("fault", [{"kind": "status", "status": 502}, {"kind": "drop"}])
-def test_post_is_not_retried_after_an_unsafe_failure(client, sb, fault):
+@pytest.mark.parametrize(
+    "fault", [{"kind": "status", "status": 500}, {"kind": "status", "status": 502}, {"kind": "drop"}]
+)
+def test_post_is_not_retried_after_an_unsafe_failure_and_its_outcome_is_unknown(client, sb, fault):
     fleet = client.fleets.get_by_slug("acme/production")
     kind = fault.pop("kind")
     sb.inject_fault(kind, count=5, method="POST", path_prefix="/v7/application_tag", **fault)
-    with pytest.raises((ServerError, TransportError)):
+    with pytest.raises(OutcomeUnknown) as failure:
         client.tags("fleet").create(fleet.id, "once", "only")
     assert len(_hits(sb, "POST", "/v7/application_tag")) == 1
+    assert failure.value.status == fault.get("status")
 
 
-def test_a_read_timeout_after_a_post_is_not_retried(sb):
+def test_a_post_that_times_out_is_an_unknown_outcome_and_may_well_have_been_stored(sb):
     c = BalenaClient(sb.url, sb.session_token, read_timeout=0.5, max_retries=3, backoff_factor=0.05)
     fleet = c.fleets.get_by_slug("acme/production")
-    sb.inject_fault("latency", latency_ms=1500, count=5, method="POST", path_prefix="/v7/application_tag")
-    with pytest.raises(TransportError) as exc:
+    sb.inject_fault("latency", latency_ms=1500, count=1, method="POST", path_prefix="/v7/application_tag")
+    with pytest.raises(OutcomeUnknown) as failure:
         c.tags("fleet").create(fleet.id, "slow", "x")
-    assert "read timeout" in str(exc.value)
-    time.sleep(2.0)  # the sandbox logs a request when it answers, after the injected latency
-    assert len(_hits(sb, "POST", "/v7/application_tag")) == 1
+    assert "(no answer within the read timeout of 0.5s)" in str(failure.value)
+    # The sandbox finishes the request after its latency: the tag the client heard nothing about exists.
+    assert _eventually(lambda: _hits(sb, "POST", "/v7/application_tag"))
+    assert c.tags("fleet").find(fleet.id, "slow").value == "x"
+    assert [r["status"] for r in _hits(sb, "POST", "/v7/application_tag")] == [201]
 
 
 def test_connection_refused_is_a_transport_error():

@@ -32,11 +32,13 @@ def test_retry_policy_configuration():
     r = c.transport.retry
     assert isinstance(r, BalenaRetry)
     assert r.total == 3 and r.max_retry_wait == 10
-    assert set(r.status_forcelist) == {429, 502, 503, 504}
+    assert set(r.status_forcelist) == {429, 500, 502, 503, 504}
     assert "POST" not in r.allowed_methods
     assert r.is_retry("POST", 429) and r.is_retry("POST", 503)
-    assert not r.is_retry("POST", 502) and not r.is_retry("POST", 504)
-    assert r.is_retry("GET", 502) and r.is_retry("PATCH", 504)
+    assert not r.is_retry("POST", 500) and not r.is_retry("POST", 502) and not r.is_retry("POST", 504)
+    for method in ("GET", "PATCH", "PUT", "DELETE"):
+        assert all(r.is_retry(method, status) for status in (429, 500, 502, 503, 504))
+    assert not r.is_retry("GET", 400) and not r.is_retry("GET", 401) and not r.is_retry("GET", 409)
     assert c.transport.timeout == (5.0, 30.0)
 
 

@@ -35,8 +35,8 @@ class LookupCache:
     def fill_lock(self, ns: str, key: Hashable) -> threading.Lock:
         """One lock per natural key, so concurrent misses on one key send one request, not one each.
 
-        The provider serves up to four engine calls at once; without this, N resources of one fleet
-        created in parallel on a cold cache would each look the fleet up.
+        The provider host serves as many engine calls at once as the engine sends; without this, N
+        resources of one fleet created in parallel on a cold cache would each look the fleet up.
         """
         with self._lock:
             return self._fill_locks.setdefault((ns, key), threading.Lock())

@@ -9,7 +9,7 @@ from typing import Any, Mapping
 from pydantic import SecretStr
 
 from .. import odata
-from ..errors import NotFound, SessionTokenRequired, Unauthorized, UnexpectedResponse
+from ..errors import FreshLoginRequired, NotFound, SessionTokenRequired, Unauthorized, UnexpectedResponse
 from ..models import ApiKey, FleetMembership, Invite, NewApiKey, OrganizationMembership, Role, SshKey, Whoami
 from ._base import Service as _Service
 
@@ -190,16 +190,12 @@ class ApiKeys(_Service[ApiKey]):
     def _post_key(self, path: str, body: dict[str, Any]) -> str:
         try:
             data = self._http.request("POST", path, json_body=body, ok=(200, 201))
+        except FreshLoginRequired:
+            raise  # a session, but too old: the remedy is a new login, not another kind of credential
         except Unauthorized as err:
-            if path == "/api-key/user/full":
+            if path == "/api-key/user/full" and self._client.token_kind != "session":
                 raise SessionTokenRequired(
-                    "creating a named user API key needs a session token (a JWT from a recent login); "
-                    "this client is logged in with "
-                    + ("an API key" if self._client.token_kind == "api_key" else "no or an expired session"),
-                    method="POST",
-                    path=path,
-                    status=401,
-                    api_message=err.api_message,
+                    method="POST", path=path, status=401, api_message=err.api_message, refusal=err.refusal
                 ) from None
             raise
         # The body is the key as a JSON string; anything else is not a key, and is not echoed.
