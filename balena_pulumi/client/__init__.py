@@ -5,7 +5,7 @@ Entry points: :class:`BalenaClient` and :func:`get_client`.
 """
 
 from . import errors, models, odata
-from .client import BalenaClient, clear_clients, get_client
+from .client import BalenaClient, clear_clients, default_concurrency, get_client
 from .errors import (
     ApiError,
     BadRequest,
@@ -28,6 +28,7 @@ __all__ = [
     "BalenaClient",
     "get_client",
     "clear_clients",
+    "default_concurrency",
     "DEFAULT_API_URL",
     "token_kind_of",
     "set_default_pool_maxsize",

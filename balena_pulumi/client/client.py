@@ -7,9 +7,11 @@ provider must not hold one in its pickled state: call :func:`get_client` from in
 
 from __future__ import annotations
 
+import os
 import threading
-from functools import cached_property
-from typing import Any
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from .services import (
     ApiKeys,
@@ -33,14 +35,29 @@ from .services import (
 from .services._base import LookupCache
 from .transport import DEFAULT_API_URL, Transport
 
-__all__ = ["BalenaClient", "get_client", "clear_clients"]
+__all__ = ["BalenaClient", "get_client", "clear_clients", "default_concurrency", "CONCURRENCY_ENV"]
+
+T = TypeVar("T")
+
+# How many requests one client sends at once on behalf of one caller that has many to send (a bulk
+# resource writing 30 variables). Shared by all such callers of the client, so it is also the most a whole
+# provider process sends this way at any moment.
+DEFAULT_CONCURRENCY = 16
+CONCURRENCY_ENV = "BALENA_PULUMI_CONCURRENCY"
+
+
+def default_concurrency() -> int:
+    """``$BALENA_PULUMI_CONCURRENCY`` when it is a positive integer, else 16."""
+    raw = os.environ.get(CONCURRENCY_ENV, "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_CONCURRENCY
 
 
 class BalenaClient:
     """Typed access to the balena API v7.
 
     ``BalenaClient(api_url, token, connect_timeout=5, read_timeout=30, max_retries=4, max_retry_wait=60)``;
-    ``pool_maxsize`` (connections kept open) defaults to :func:`~.transport.set_default_pool_maxsize`'s value.
+    ``pool_maxsize`` (connections kept open) defaults to :func:`~.transport.set_default_pool_maxsize`'s value;
+    ``concurrency`` (default :func:`default_concurrency`) bounds :meth:`concurrently`.
     ``token`` is a session JWT or an API key (``token_kind`` tells which); it never appears in ``repr``,
     logs or errors.
     """
@@ -56,7 +73,10 @@ class BalenaClient:
         max_retry_wait: float = 60.0,
         backoff_factor: float = 0.5,
         pool_maxsize: int | None = None,
+        concurrency: int | None = None,
     ) -> None:
+        self.concurrency = int(concurrency or default_concurrency())
+        self._fan_out: ThreadPoolExecutor | None = None
         self.transport = Transport(
             api_url,
             token,
@@ -128,7 +148,30 @@ class BalenaClient:
         """Forget natural-key lookups (not whoami)."""
         self.lookup_cache.clear()
 
+    def concurrently(self, calls: Sequence[Callable[[], T]]) -> list[tuple[T | None, Exception | None]]:
+        """Run every call, at most ``concurrency`` at once across all callers of this client.
+
+        Returns ``(result, None)`` or ``(None, exception)`` per call, in the order given: one failure
+        never stops the others, so a caller always learns the fate of each. The threads are the client's
+        own (started on first use, shared by every caller), so the whole process never has more than
+        ``concurrency`` such requests in flight, however many callers fan out at once; each request
+        still has its retries, and a 429 holds back every thread (see ``transport.RateGate``). A single
+        call runs in the caller's thread.
+        """
+        if len(calls) <= 1:
+            return [_outcome(call) for call in calls]
+        with self._lock:
+            if self._fan_out is None:
+                self._fan_out = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="balena-fan-out")
+            pool = self._fan_out
+        futures = [pool.submit(_outcome, call) for call in calls]
+        return [future.result() for future in futures]
+
     def close(self) -> None:
+        with self._lock:
+            pool, self._fan_out = self._fan_out, None
+        if pool is not None:
+            pool.shutdown(wait=False)
         self.transport.close()
 
     def __enter__(self) -> "BalenaClient":
@@ -136,6 +179,13 @@ class BalenaClient:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+def _outcome(call: Callable[[], T]) -> tuple[T | None, Exception | None]:
+    try:
+        return call(), None
+    except Exception as exc:  # noqa: BLE001 - handed back to the caller, which decides
+        return None, exc
 
 
 _CLIENTS: dict[tuple[str, str | None], BalenaClient] = {}

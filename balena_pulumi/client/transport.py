@@ -19,7 +19,11 @@ Retry policy (urllib3 :class:`~urllib3.util.Retry`, through :class:`BalenaRetry`
   random factor in [0.5, 1] so that many threads hit by one outage do not retry in step);
 * the total time spent *waiting* between attempts of one call is bounded by ``max_retry_wait``; a wait
   that does not fit in what is left ends the retries at once (after a 429 the caller gets
-  :class:`~balena_pulumi.client.errors.RateLimited` with ``retry_after``).
+  :class:`~balena_pulumi.client.errors.RateLimited` with ``retry_after``);
+* a 429 holds back the whole transport, not only the call that received it: until its ``Retry-After``
+  has passed, every other call of the same client waits before it sends anything (see
+  :class:`RateGate`). Many threads writing at once (a bulk resource, the engine's parallel steps) then
+  come back when the server asked, instead of each spending its retries on more 429s.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import math
 import random
 import threading
 import time
@@ -41,6 +46,7 @@ from urllib3.util.retry import Retry
 from .. import __version__
 from .errors import (
     OutcomeUnknown,
+    RateLimited,
     TransportError,
     UnexpectedResponse,
     error_for_status,
@@ -50,6 +56,7 @@ from .errors import (
 __all__ = [
     "Transport",
     "BalenaRetry",
+    "RateGate",
     "token_kind_of",
     "DEFAULT_API_URL",
     "set_default_pool_maxsize",
@@ -91,21 +98,54 @@ def default_pool_maxsize() -> int:
         return _default_pool_maxsize
 
 
+class RateGate:
+    """When the server last asked this client to slow down: a 429's ``Retry-After``, shared by every thread.
+
+    :meth:`hold` is called with the wait a 429 asked for; :meth:`wait` (before each request is sent)
+    sleeps until that moment has passed. Thread-safe.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._until = 0.0
+
+    def hold(self, seconds: float) -> None:
+        with self._lock:
+            self._until = max(self._until, time.monotonic() + seconds)
+
+    def remaining(self) -> float:
+        with self._lock:
+            return max(0.0, self._until - time.monotonic())
+
+    def wait(self) -> float:
+        """Sleep until the last 429's Retry-After has passed (a later 429 extends it); the seconds slept."""
+        slept = 0.0
+        while (left := self.remaining()) > 0:
+            time.sleep(left)
+            slept += left
+        return slept
+
+
 class BalenaRetry(Retry):
     """urllib3 ``Retry`` with a POST rule and a budget on the total wait of one call.
 
     ``waited`` is carried from one attempt to the next (urllib3 builds a new ``Retry`` per attempt
-    through :meth:`new`).
+    through :meth:`new`), and so is ``gate``, the transport's :class:`RateGate`, which learns of every
+    429's Retry-After.
     """
 
-    def __init__(self, *args: Any, max_retry_wait: float = 60.0, waited: float = 0.0, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, max_retry_wait: float = 60.0, waited: float = 0.0, gate: RateGate | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.max_retry_wait = float(max_retry_wait)
         self.waited = float(waited)
+        self.gate = gate
 
     def new(self, **kw: Any) -> "BalenaRetry":
         kw.setdefault("max_retry_wait", self.max_retry_wait)
         kw.setdefault("waited", self.waited)
+        kw.setdefault("gate", self.gate)
         return super().new(**kw)  # type: ignore[return-value]
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
@@ -126,6 +166,10 @@ class BalenaRetry(Retry):
         return ceiling * (0.5 + random.random() / 2)
 
     def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        if response is not None and response.status == 429 and self.gate is not None:
+            # Every other call of this client holds back too, whether this one retries or gives up.
+            asked = self.get_retry_after(response) if self.respect_retry_after_header else None
+            self.gate.hold(asked if asked is not None else 1.0)
         new_retry = super().increment(method, url, response, error, _pool, _stacktrace)
         assert isinstance(new_retry, BalenaRetry)
         wait = None
@@ -186,6 +230,7 @@ class Transport:
         self.api_url = api_url.rstrip("/")
         self._token = token or None
         self.timeout = (float(connect_timeout), float(read_timeout))
+        self.gate = RateGate()
         self.retry = BalenaRetry(
             total=max_retries,
             connect=max_retries,
@@ -201,6 +246,7 @@ class Transport:
             raise_on_status=False,
             raise_on_redirect=False,
             max_retry_wait=max_retry_wait,
+            gate=self.gate,
         )
         self.pool_maxsize = int(pool_maxsize) if pool_maxsize else default_pool_maxsize()
         self._session = requests.Session()
@@ -251,6 +297,15 @@ class Transport:
         if json_body is not None:
             kwargs["data"] = json.dumps(json_body, separators=(",", ":")).encode("utf-8")
             kwargs["headers"] = {"Content-Type": "application/json"}
+        held = self.gate.remaining()
+        if held > 0:
+            # A 429 answered to any call of this client holds back every call until its Retry-After.
+            if held > self.retry.max_retry_wait:
+                raise RateLimited(
+                    method=method, path=shown, status=429, retry_after=math.ceil(held),
+                    api_message="not sent: the API asked this client to wait (429 Retry-After)",
+                )
+            self.gate.wait()
         started = time.monotonic()
         try:
             resp = self._session.request(method, url, **kwargs)

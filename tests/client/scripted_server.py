@@ -8,7 +8,10 @@ client sent something without waiting for answers. Actions, consumed in order (t
 * ``("status", code, headers)``: that status, empty body, the given headers (e.g. ``Retry-After``);
 * ``("drop",)``: the request is taken in, then the connection is closed with no answer (answer lost);
 * ``("reset",)``: the request is taken in, then the connection is reset (RST);
-* ``("hold",)``: the request is taken in and the answer waits until :meth:`release` (read timeouts).
+* ``("hold",)``: the request is taken in and the answer waits until :meth:`release` (read timeouts);
+* ``("delay", seconds)``: 200 with ``{"d": []}`` after ``seconds``.
+
+``times`` holds each arrival's ``time.monotonic()``; ``peak`` the most requests being handled at once.
 """
 
 from __future__ import annotations
@@ -17,12 +20,16 @@ import json
 import socket
 import struct
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class ScriptedServer:
     def __init__(self) -> None:
         self.arrivals: list[tuple[str, str, bytes]] = []
+        self.times: list[float] = []
+        self.peak = 0
+        self._in_flight = 0
         self._actions: list[tuple] = []
         self._lock = threading.Lock()
         self._released = threading.Event()
@@ -39,8 +46,22 @@ class ScriptedServer:
                 body = self.rfile.read(length) if length else b""
                 with server._lock:
                     server.arrivals.append((self.command, self.path, body))
+                    server.times.append(time.monotonic())
+                    server._in_flight += 1
+                    server.peak = max(server.peak, server._in_flight)
                     action = server._actions.pop(0) if server._actions else ("ok", {"d": []})
+                try:
+                    self._answer(action)
+                finally:
+                    with server._lock:
+                        server._in_flight -= 1
+
+            def _answer(self, action: tuple) -> None:
                 kind = action[0]
+                if kind == "delay":
+                    time.sleep(action[1])
+                    action = ("ok", {"d": []})
+                    kind = "ok"
                 if kind == "drop":
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_WR)
