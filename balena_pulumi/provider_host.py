@@ -21,7 +21,8 @@ methods) and serves it itself, adding what the stock server lacks:
   the engine itself does for providers without preview support).
 * **Concurrency**: as many worker threads as the engine may send calls at once (its `--parallel` or
   `PULUMI_PARALLEL` when the host can see them, never fewer than 64), where the SDK's server has 4; the
-  wire client's connection pool is sized to match.
+  wire client's connection pool is sized to match, plus the client's fan-out threads (the concurrent
+  writes of bulk resources, `BalenaClient.concurrently`).
 * **Exit with the engine**: a watchdog notices when the engine that started the host is gone (its
   process was the host's parent; its gRPC port stops answering) and exits after letting calls in flight
   finish (at most :data:`ENGINE_GONE_GRACE` seconds), instead of lingering for many minutes.
@@ -30,6 +31,13 @@ methods) and serves it itself, adding what the stock server lacks:
   the next `Create` of the same URN adopts that object (read back, GETs only) instead of creating a
   second one; when the provider itself died mid-create, the next `Create` asks the provider's
   `recover_create(props)` (if it has one) to find the object by its natural key.
+* **Partial failures**: a `Create` or `Update` that raises :class:`balena_pulumi.errors.PartialFailure`
+  (a bulk resource that wrote some entries and failed on others) fails with the gRPC detail
+  `ErrorResourceInitFailed` carrying the id and the outputs of what exists now; the engine records them
+  in the state, shows the message, and updates the resource on the next `pulumi up`.
+* **Detailed diffs**: `Diff` is the SDK's, plus the provider result's `detailed_diff` (property path ->
+  kind) passed on as the engine's `detailedDiff`, so `preview` names the entries of a map that change
+  (`[diff: ~variables.LOG_LEVEL +variables.MQTT_HOST]`); the SDK's server drops it.
 * **Request context**: every call runs inside :func:`balena_pulumi.provider_context.serving`, so a
   provider can read the URN, the RPC method and the preview flag of the call it serves.
 
@@ -57,7 +65,7 @@ from pathlib import Path
 from typing import Any
 
 from balena_pulumi import provider_context
-from balena_pulumi.errors import BalenaPulumiError
+from balena_pulumi.errors import BalenaPulumiError, PartialFailure
 
 TYPE_PREFIX = provider_context.BALENA_TYPE_PREFIX
 PROVIDER_KEY = "__provider"
@@ -300,9 +308,11 @@ class HostServicer:
             if self._pool_size is not None:
                 # Before any provider builds a client. Importing the client costs a third of a second,
                 # which the engine would otherwise wait for before it gets the port.
-                from balena_pulumi.client import set_default_pool_maxsize
+                from balena_pulumi.client import default_concurrency, set_default_pool_maxsize
 
-                set_default_pool_maxsize(self._pool_size)
+                # One connection per engine call in flight, plus the client's own fan-out threads (a bulk
+                # resource's concurrent writes), so no thread waits for a connection or opens a throw-away one.
+                set_default_pool_maxsize(self._pool_size + default_concurrency())
                 self._pool_size = None
         try:
             with provider_context.serving(method, urn, preview) as call:
@@ -328,10 +338,34 @@ class HostServicer:
             headline = "import failed:"
         # The engine's progress lines show the first line of an error, its Diagnostics section all of it:
         # with a headline first, the message itself is printed once.
+        if isinstance(exc, PartialFailure) and call.method in ("Create", "Update") and not call.preview:
+            # The engine prints the detail's reasons as a list under "1 error occurred:": no headline there.
+            self._abort_partial(context, str(exc), exc, request.news if call.method == "Update" else request.properties)
         if isinstance(exc, BalenaPulumiError):
             status = grpc.StatusCode.UNKNOWN if _outcome_unknown(exc) else grpc.StatusCode.FAILED_PRECONDITION
             context.abort(status, f"{headline}\n{exc}")
         context.abort(grpc.StatusCode.INTERNAL, f"{headline}\n{self._describe_bug(call, exc, request)}")
+
+    def _abort_partial(self, context: Any, text: str, exc: PartialFailure, props: Any) -> None:
+        """Fail the call and tell the engine what exists now: the gRPC detail ``ErrorResourceInitFailed``.
+
+        The engine then records the resource with this id and these outputs (for a create, as created),
+        reports the message, and sends an update on the next ``pulumi up``: the state says exactly what
+        was done, and the next run does the rest.
+        """
+        import grpc
+        from google.protobuf import any_pb2
+        from google.rpc import status_pb2
+        from pulumi.runtime import proto
+
+        outputs = dict(exc.outputs)
+        if PROVIDER_KEY in props.fields:
+            outputs[PROVIDER_KEY] = props.fields[PROVIDER_KEY].string_value
+        detail = any_pb2.Any()
+        detail.Pack(proto.ErrorResourceInitFailed(id=exc.id, properties=_struct(outputs), reasons=[text]))
+        code = grpc.StatusCode.FAILED_PRECONDITION
+        status = status_pb2.Status(code=code.value[0], message=text, details=[detail])
+        context.abort_with_status(_status(code, text, (("grpc-status-details-bin", status.SerializeToString()),)))
 
     def _describe_bug(self, call: provider_context.CallContext, exc: Exception, request: Any) -> str:
         values = _values_of(request)
@@ -511,11 +545,35 @@ class HostServicer:
         return response
 
     def Diff(self, request: Any, context: Any) -> Any:  # noqa: N802
-        def diff(request: Any, context: Any) -> Any:
-            self._forget_known(request.urn)
-            return self._inner.Diff(request, context)
+        return self._serve("Diff", request, context, self._diff)
 
-        return self._serve("Diff", request, context, diff)
+    def _diff(self, request: Any, context: Any) -> Any:
+        """The SDK's Diff, plus the detailed diff a provider's result may carry (``detailed_diff``: property
+        path -> ``ADD``/``DELETE``/``UPDATE``[``_REPLACE``]), which the SDK's server drops."""
+        from pulumi.runtime import proto, rpc
+
+        self._forget_known(request.urn)
+        olds = rpc.deserialize_properties(request.olds, True)
+        news = rpc.deserialize_properties(request.news, True)
+        result = self._provider(news, olds).diff(request.id, olds, news)
+        fields: dict[str, Any] = {}
+        if result.changes is None:
+            fields["changes"] = proto.DiffResponse.DIFF_UNKNOWN
+        else:
+            fields["changes"] = proto.DiffResponse.DIFF_SOME if result.changes else proto.DiffResponse.DIFF_NONE
+        if result.replaces is not None:
+            fields["replaces"] = result.replaces
+        if result.delete_before_replace is not None:
+            fields["deleteBeforeReplace"] = result.delete_before_replace
+        response = proto.DiffResponse(**fields)
+        detailed = getattr(result, "detailed_diff", None)
+        if detailed is not None and result.changes:
+            response.hasDetailedDiff = True
+            for path, kind in detailed.items():
+                response.detailedDiff[path].kind = getattr(proto.PropertyDiff, kind)
+                response.detailedDiff[path].inputDiff = True
+            response.diffs.extend(sorted({_top_level(path) for path in detailed}))
+        return response
 
     def Delete(self, request: Any, context: Any) -> Any:  # noqa: N802
         def delete(request: Any, context: Any) -> Any:
@@ -523,6 +581,23 @@ class HostServicer:
             return self._inner.Delete(request, context)
 
         return self._serve("Delete", request, context, delete)
+
+
+def _top_level(path: str) -> str:
+    """The top-level property of a property path (``variables.A``, ``tags["a.b"]`` -> ``variables``, ``tags``)."""
+    return re.split(r"[.\[]", path, maxsplit=1)[0]
+
+
+def _status(code: Any, details: str, trailing_metadata: Any) -> Any:
+    """A ``grpc.Status`` for ``abort_with_status``: a code, a message and trailers (the rich error details)."""
+    import grpc
+
+    class Status(grpc.Status):
+        pass
+
+    status = Status()
+    status.code, status.details, status.trailing_metadata = code, details, trailing_metadata
+    return status
 
 
 # -- the process ---------------------------------------------------------------------------------------

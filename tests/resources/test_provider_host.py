@@ -27,7 +27,7 @@ from pulumi.runtime.proto import provider_pb2
 
 from balena_pulumi import provider_context
 from balena_pulumi.client.errors import OutcomeUnknown, TransportError
-from balena_pulumi.errors import BalenaPulumiError
+from balena_pulumi.errors import BalenaPulumiError, PartialFailure
 from balena_pulumi.provider_host import (
     MIN_WORKERS,
     CreateJournal,
@@ -115,6 +115,22 @@ class RecoveringProvider(ProbeProvider):
         return None
 
 
+class PartialProvider(ProbeProvider):
+    """Writes part of what it was asked, as a bulk resource whose other writes failed."""
+
+    def create(self, props):
+        raise PartialFailure("Probe 'p': create failed part way (1 of 2 entries exist)", id="41",
+                             outputs={"entries": {"a": "1"}, "ids": {"a": 7}})
+
+    def update(self, id_, olds, news):
+        raise PartialFailure("Probe 'p': update failed part way", id=id_, outputs={"entries": {"a": "2"}})
+
+    def diff(self, id_, olds, news):
+        result = DiffResult(changes=True, replaces=[])
+        result.detailed_diff = {"entries.a": "UPDATE", 'entries["b.c"]': "ADD", "entries.gone": "DELETE", "name": "UPDATE_REPLACE"}
+        return result
+
+
 class Aborted(Exception):
     pass
 
@@ -130,6 +146,11 @@ class Context:
     def abort(self, code, details):
         self.status = (code, details)
         raise Aborted(details)
+
+    def abort_with_status(self, status):
+        self.status = (status.code, status.details)
+        self.trailing_metadata = status.trailing_metadata
+        raise Aborted(status.details)
 
     def set_code(self, code):
         self._code = code
@@ -261,6 +282,70 @@ def test_a_bug_is_reported_with_its_type_and_place_and_without_any_value(host):
         "with this message"
     )
     assert "hunter2" not in message and "3141592653" not in message
+
+
+def init_failure(context: Context) -> provider_pb2.ErrorResourceInitFailed:
+    """The ErrorResourceInitFailed detail of an aborted call, decoded as the engine decodes it."""
+    from google.rpc import status_pb2
+
+    [(name, value)] = context.trailing_metadata
+    assert name == "grpc-status-details-bin"
+    status = status_pb2.Status.FromString(value)
+    [detail] = status.details
+    found = provider_pb2.ErrorResourceInitFailed()
+    assert detail.Unpack(found)
+    return found
+
+
+def test_a_partial_create_tells_the_engine_what_exists_with_the_error(host, journal):
+    context = Context()
+    request = create_request(PartialProvider(), mode="ok")
+    with pytest.raises(Aborted):
+        host.Create(request, context)
+    code, message = context.status
+    assert code == grpc.StatusCode.FAILED_PRECONDITION
+    assert message == "Probe 'p': create failed part way (1 of 2 entries exist)"
+    detail = init_failure(context)
+    assert detail.id == "41" and list(detail.reasons) == [message]
+    outputs = rpc.deserialize_properties(detail.properties)
+    assert outputs["entries"] == {"a": "1"} and outputs["ids"] == {"a": 7}
+    assert outputs["__provider"] == request.properties["__provider"]  # the engine keeps it in the state
+    assert journal.get(PROBE_URN) is None  # the engine records it: nothing for the journal to recover
+
+
+def test_a_partial_update_tells_the_engine_what_exists_with_the_error(host):
+    update = provider_pb2.UpdateRequest(urn=PROBE_URN, id="41")
+    update.olds.update({"__provider": serialize_provider(ProbeProvider()), "mode": "ok"})
+    update.news.update({"__provider": serialize_provider(PartialProvider()), "mode": "ok"})
+    context = Context()
+    with pytest.raises(Aborted):
+        host.Update(update, context)
+    detail = init_failure(context)
+    assert detail.id == "41"
+    outputs = rpc.deserialize_properties(detail.properties)
+    assert outputs == {"entries": {"a": "2"}, "__provider": update.news["__provider"]}
+
+
+def test_a_detailed_diff_reaches_the_engine_and_a_plain_one_stays_plain(host):
+    diff = provider_pb2.DiffRequest(urn=PROBE_URN, id="1")
+    diff.olds.update({"__provider": serialize_provider(PartialProvider()), "mode": "ok"})
+    diff.news.CopyFrom(diff.olds)
+    response = host.Diff(diff, Context())
+    assert response.changes == provider_pb2.DiffResponse.DIFF_SOME and response.hasDetailedDiff
+    assert {path: d.kind for path, d in response.detailedDiff.items()} == {
+        "entries.a": provider_pb2.PropertyDiff.UPDATE,
+        'entries["b.c"]': provider_pb2.PropertyDiff.ADD,
+        "entries.gone": provider_pb2.PropertyDiff.DELETE,
+        "name": provider_pb2.PropertyDiff.UPDATE_REPLACE,
+    }
+    assert all(d.inputDiff for d in response.detailedDiff.values())
+    assert sorted(response.diffs) == ["entries", "name"]
+
+    plain = provider_pb2.DiffRequest(urn=PROBE_URN, id="1")
+    plain.olds.update({"__provider": serialize_provider(ProbeProvider()), "name": "a"})
+    plain.news.update({"__provider": serialize_provider(ProbeProvider()), "name": "b"})
+    response = host.Diff(plain, Context())
+    assert not response.hasDetailedDiff and list(response.replaces) == ["name"]
 
 
 def test_a_status_the_servicer_sets_itself_is_kept(host):
@@ -435,15 +520,16 @@ def test_the_host_knows_when_no_call_is_in_flight(host):
     worker.join(10)
 
 
-def test_the_first_call_sizes_the_http_pool_to_the_thread_count(journal):
+def test_the_first_call_sizes_the_http_pool_to_the_thread_count_and_the_fan_out(journal, monkeypatch):
     from balena_pulumi.client.transport import default_pool_maxsize, set_default_pool_maxsize
 
+    monkeypatch.setenv("BALENA_PULUMI_CONCURRENCY", "24")
     before = default_pool_maxsize()
     try:
         host = HostServicer(sdk_servicer(), journal=journal, pool_size=96)
         assert default_pool_maxsize() == before
         host.Create(create_request(mode="ok"), Context())
-        assert default_pool_maxsize() == 96
+        assert default_pool_maxsize() == 96 + 24  # a connection per engine call, plus the bulk writes
     finally:
         set_default_pool_maxsize(before)
 
