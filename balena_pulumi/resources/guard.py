@@ -3,7 +3,8 @@
 Two resources of one stack that manage the same object overwrite each other on every ``pulumi up``. Each
 resource claims what it manages when the program registers it (:func:`claim`); a second claim on the same
 object fails the program with :class:`DuplicateManagementError`, naming both resources, before any
-request. Claims are kept per program run (keyed by the run's root stack resource), so inline programs run
+request. A single kind and the bulk kind over the same API resource (``FleetEnvVar`` and
+``FleetEnvVars``, ``FleetTag`` and ``FleetTags``) claim in one family, so they are caught together. Claims are kept per program run (keyed by the run's root stack resource), so inline programs run
 again in one process (the Automation API) start afresh.
 """
 
@@ -82,6 +83,21 @@ def claim(family: str, label: str, owner: str, parents: Mapping[str, Any], names
     return {**parents, first: routed}
 
 
+def claim_inputs(
+    family: str, label: str, owner: str, inputs: Mapping[str, Any], parent_names: Iterable[str], names: Any
+) -> dict[str, Any]:
+    """:func:`claim` for a resource's inputs: the parents are the given ``parent_names`` that are set (a
+    numeric parent such as ``release_id`` counts by its text); returns the inputs with the first parent
+    routed through the check."""
+    parents = {k: inputs[k] for k in parent_names if inputs.get(k) is not None}
+    if not parents:
+        return dict(inputs)  # no parent named: the check of the inputs fails before anything is written
+    claimed = {k: str(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in parents.items()}
+    routed = claim(family, label, owner, claimed, names)
+    first = next(iter(parents))
+    return {**inputs, first: routed[first]}
+
+
 def names_of(entries: Any) -> Any:
     """The names of a map input (plain list when the map is plain, else an Output)."""
     if isinstance(entries, Mapping):
@@ -94,4 +110,4 @@ def one_name(name: Any) -> Any:
     return [name] if isinstance(name, str) else pulumi.Output.from_input(name).apply(lambda n: [n])
 
 
-__all__ = ["DuplicateManagementError", "claim", "names_of", "one_name"]
+__all__ = ["DuplicateManagementError", "claim", "claim_inputs", "names_of", "one_name"]

@@ -22,9 +22,18 @@ KINDS: tuple[str, ...] = (
     "DeviceConfigVar",
     "DeviceServiceEnvVar",
     "FleetEnvVars",
+    "FleetConfigVars",
+    "FleetBuildVars",
+    "ServiceEnvVars",
+    "DeviceEnvVars",
+    "DeviceConfigVars",
+    "DeviceServiceEnvVars",
     "FleetTag",
     "DeviceTag",
     "ReleaseTag",
+    "FleetTags",
+    "DeviceTags",
+    "ReleaseTags",
     "FleetMember",
     "OrganizationMember",
     "OrganizationInvite",
@@ -56,8 +65,30 @@ VARIABLE_KINDS: tuple[str, ...] = (
 )
 CONFIG_VARIABLE_KINDS: tuple[str, ...] = ("FleetConfigVar", "DeviceConfigVar")
 ENV_VARIABLE_KINDS: tuple[str, ...] = tuple(k for k in VARIABLE_KINDS if k not in CONFIG_VARIABLE_KINDS)
-BULK_VARIABLE_KINDS: tuple[str, ...] = ("FleetEnvVars",)
+# Bulk kinds: one resource holds a map of entries (input `variables` or `tags`), each entry one API object.
+BULK_VARIABLE_KINDS: tuple[str, ...] = (
+    "FleetEnvVars",
+    "FleetConfigVars",
+    "FleetBuildVars",
+    "ServiceEnvVars",
+    "DeviceEnvVars",
+    "DeviceConfigVars",
+    "DeviceServiceEnvVars",
+)
+BULK_CONFIG_VARIABLE_KINDS: tuple[str, ...] = ("FleetConfigVars", "DeviceConfigVars")
+BULK_ENV_VARIABLE_KINDS: tuple[str, ...] = tuple(k for k in BULK_VARIABLE_KINDS if k not in BULK_CONFIG_VARIABLE_KINDS)
 TAG_KINDS: tuple[str, ...] = ("FleetTag", "DeviceTag", "ReleaseTag")
+BULK_TAG_KINDS: tuple[str, ...] = ("FleetTags", "DeviceTags", "ReleaseTags")
+# Each bulk kind and the single kind whose objects its map entries are (same API resource, same parent).
+SINGLE_OF_BULK: dict[str, str] = {
+    **{bulk: bulk[:-1] for bulk in BULK_VARIABLE_KINDS},
+    **{bulk: bulk[:-1] for bulk in BULK_TAG_KINDS},
+}
+# The map input of a bulk kind.
+BULK_MAP_INPUT: dict[str, str] = {
+    **{bulk: "variables" for bulk in BULK_VARIABLE_KINDS},
+    **{bulk: "tags" for bulk in BULK_TAG_KINDS},
+}
 PIN_KINDS: tuple[str, ...] = ("FleetPin", "DevicePin")
 MEMBER_KINDS: tuple[str, ...] = ("FleetMember", "OrganizationMember")
 INVITE_KINDS: tuple[str, ...] = ("OrganizationInvite", "FleetInvite")

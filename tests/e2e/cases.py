@@ -35,3 +35,16 @@ def natural(key: str) -> Callable[[str], str]:
 
 def numeric(resource_id: str) -> str:
     return resource_id
+
+
+def by_natural_key(kind: str, inputs: dict[str, Any]) -> Callable[[str], str]:
+    """The import id the kind's provider computes for these inputs (what `balena-pulumi discover` uses)."""
+
+    def import_id(_resource_id: str) -> str:
+        from balena_pulumi.resources import provider_class
+
+        key = provider_class(kind)().natural_key(inputs)
+        assert key is not None, f"{kind} has no natural key for {inputs}"
+        return key
+
+    return import_id

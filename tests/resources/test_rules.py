@@ -164,9 +164,9 @@ def test_bulk_variables_are_checked_name_by_name_without_echoing_values():
         "FleetEnvVars", {"fleet": FLEET, "variables": {"OK": "1", "1BAD": "x", "BALENA_X": "y", "NL": "hidden\nvalue"}}
     )
     assert lines == [
-        "variables: environment variable names may only contain letters, digits and '_' and must not start with "
-        "a digit; got '1BAD'; environment variable names must not start with RESIN_ or BALENA_ (that namespace is "
-        "for config variables); got 'BALENA_X'; value of NL: must not contain line breaks (\\r or \\n)"
+        "variables: name '1BAD': environment variable names may only contain letters, digits and '_' and must not "
+        "start with a digit; name 'BALENA_X': environment variable names must not start with RESIN_ or BALENA_ "
+        "(that namespace is for config variables); value of NL: must not contain line breaks (\\r or \\n)"
     ]
 
 

@@ -11,6 +11,7 @@ release tags); values are at most 1000 characters (10000 for device tags) and ho
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -19,6 +20,7 @@ from balena_pulumi.client import BalenaClient, Conflict, NotFound
 
 from .. import refs
 from ..base import BalenaProvider, Replacement
+from ..bulk import BulkParent, BulkScope, EntryRules, entries_type, map_field
 from ..errors import ResourceError
 from ..fields import Change, check_identifier, check_text, field, quote
 
@@ -33,6 +35,15 @@ class TagScope:
     key_max: int  # the API's tag_key length limit for this scope
     value_max: int  # the API's value length limit for this scope
     import_id: refs.ImportId
+
+    @property
+    def claim_family(self) -> str:
+        """The duplicate-management family of this scope's tags (single and bulk kinds alike)."""
+        return f"{self.api_kind}_tag"
+
+    @property
+    def parent_inputs(self) -> tuple[str, ...]:
+        return ("device",) if self.api_kind == "device" else ("fleet", *refs.RELEASE_SELECTORS) if self.api_kind == "release" else ("fleet",)
 
 
 FLEET_TAGS = TagScope(
@@ -54,6 +65,33 @@ RELEASE_TAGS = TagScope(
     1000,
     refs.ImportId(("release", "key"), "<FLEET>@<VERSION>:<KEY>", "acme/production@1.1.0:qa"),
 )
+
+
+def resolve_parent(client: BalenaClient, scope: TagScope, values: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
+    """A tag parent's id and outputs from the inputs that name it. Cached lookups: no request once warm."""
+    if scope.api_kind == "device":
+        dev = refs.device(client, values["device"])
+        return dev.id, {"device_id": dev.id}
+    fleet = refs.fleet_id(client, values["fleet"])
+    if scope.api_kind == "fleet":
+        return fleet, {"fleet_id": fleet}
+    try:
+        release = refs.find_release(client, fleet, values)
+    except NotFound:
+        raise refs.missing_release(values, f"fleet {values['fleet']}") from None
+    selector, _ = refs.given_selector(values)  # type: ignore[misc]
+    return release.id, {"fleet_id": fleet, **refs.release_outputs(release, selector)}
+
+
+def parent_from_id(client: BalenaClient, scope: TagScope, parent_id: int) -> dict[str, Any]:
+    """Parent inputs and outputs of a tag parent known only by id (import by id, out-of-band move)."""
+    if scope.api_kind == "device":
+        return {"device": client.devices.get(parent_id).uuid, "device_id": parent_id}
+    if scope.api_kind == "fleet":
+        return {"fleet": refs.fleet_slug_of(client, parent_id), "fleet_id": parent_id}
+    release = client.releases.get(parent_id)
+    fleet_id = int(release.fleet_id or 0)
+    return {"fleet": refs.fleet_slug_of(client, fleet_id), "fleet_id": fleet_id, **refs.release_outputs(release, "release_version")}
 
 
 def key_rule(scope: TagScope):
@@ -139,28 +177,11 @@ class TagProvider(BalenaProvider):
 
     def resolve_parent(self, client: BalenaClient, values: Any) -> tuple[int, dict[str, Any]]:
         """The parent's id and the parent outputs. Cached lookups: no request once warm."""
-        if self.scope.api_kind == "device":
-            dev = refs.device(client, values.device)
-            return dev.id, {"device_id": dev.id}
-        fleet = refs.fleet_id(client, values.fleet)
-        if self.scope.api_kind == "fleet":
-            return fleet, {"fleet_id": fleet}
-        try:
-            release = refs.find_release(client, fleet, values)
-        except NotFound:
-            raise refs.missing_release(values, f"fleet {values.fleet}") from None
-        selector, _ = refs.given_selector(values)  # type: ignore[misc]
-        return release.id, {"fleet_id": fleet, **refs.release_outputs(release, selector)}
+        return resolve_parent(client, self.scope, values.model_dump(mode="json") if hasattr(values, "model_dump") else values)
 
     def parent_from_id(self, client: BalenaClient, parent_id: int) -> dict[str, Any]:
         """Parent inputs and outputs for a parent known only by id (import by id, out-of-band move)."""
-        if self.scope.api_kind == "device":
-            return {"device": client.devices.get(parent_id).uuid, "device_id": parent_id}
-        if self.scope.api_kind == "fleet":
-            return {"fleet": refs.fleet_slug_of(client, parent_id), "fleet_id": parent_id}
-        release = client.releases.get(parent_id)
-        fleet_id = int(release.fleet_id or 0)
-        return {"fleet": refs.fleet_slug_of(client, fleet_id), "fleet_id": fleet_id, **refs.release_outputs(release, "release_version")}
+        return parent_from_id(client, self.scope, parent_id)
 
     # -- lifecycle -----------------------------------------------------------------------------------
 
@@ -250,4 +271,123 @@ class TagProvider(BalenaProvider):
             return None
 
 
-__all__ = ["TagScope", "FLEET_TAGS", "DEVICE_TAGS", "RELEASE_TAGS", "TagProvider", "key_rule", "value_rule"]
+
+
+def tag_props(scope: TagScope, resource_name: str, inputs: dict[str, Any], outputs: tuple[str, ...]) -> dict[str, Any]:
+    """The property bag of a single-tag resource, through the duplicate-management guard."""
+    from ..base import resource_props
+    from ..guard import claim_inputs, one_name
+
+    owner = f'{scope.kind} "{resource_name}"'
+    routed = claim_inputs(scope.claim_family, scope.label, owner, inputs, scope.parent_inputs, one_name(inputs["key"]))
+    return resource_props(routed, outputs)
+
+
+# -- the bulk kinds ---------------------------------------------------------------------------------------
+
+_COMMIT = re.compile(r"^(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{40})$")
+
+
+class TagParent(BulkParent):
+    """A tag scope's parent for the bulk kinds: a fleet, a device, or a release (``<FLEET>@<RELEASE>``)."""
+
+    def __init__(self, scope: TagScope) -> None:
+        self.scope = scope
+        self.inputs = scope.parent_inputs
+        if scope.api_kind == "device":
+            self.outputs, self.fk_output = ("device_id",), "device_id"
+            self.shape, self.example = "<UUID>", "0123456789abcdef0123456789abcdef"
+            self.judged = {"device": ("device", "device_id")}
+        elif scope.api_kind == "fleet":
+            self.outputs, self.fk_output = ("fleet_id",), "fleet_id"
+            self.shape, self.example = "<FLEET>", "acme/production"
+            self.judged = {"fleet": ("fleet", "fleet_id")}
+        else:
+            self.outputs = ("fleet_id", *refs.RELEASE_SELECTORS, refs.SELECTOR_KEY)
+            self.fk_output = "release_id"
+            self.shape, self.example = "<FLEET>@<VERSION|COMMIT|ID>", "acme/production@1.1.0"
+            self.judged = {"fleet": ("fleet", "fleet_id")}
+
+    @property
+    def id_parts(self) -> int:
+        return 1
+
+    def resolve(self, client: BalenaClient, values: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
+        return resolve_parent(client, self.scope, values)
+
+    def from_id(self, client: BalenaClient, fk: int) -> tuple[dict[str, Any], dict[str, Any]]:
+        found = parent_from_id(client, self.scope, fk)
+        inputs = {k: found[k] for k in ("device", "fleet") if k in found}
+        if self.scope.api_kind == "release":
+            inputs["release_version"] = found["release_version"]
+        return inputs, {k: v for k, v in found.items() if k not in ("device", "fleet")}
+
+    def exists(self, client: BalenaClient, fk: int) -> bool:
+        service = {"device": client.devices, "fleet": client.fleets, "release": client.releases}[self.scope.api_kind]
+        return service.maybe_get(int(fk)) is not None
+
+    def key(self, values: Mapping[str, Any]) -> str:
+        if self.scope.api_kind == "device":
+            return str(values.get("device"))
+        if self.scope.api_kind == "fleet":
+            return str(values.get("fleet"))
+        found = refs.given_selector(values)
+        return f"{values.get('fleet')}@{found[1] if found else None}"
+
+    def parse(self, kind: str, text: str) -> dict[str, Any]:
+        if self.scope.api_kind != "release":
+            if not text or ":" in text:
+                raise ResourceError(f"{kind}: malformed import id {quote(text)}: expected {self.shape}")
+            return {self.inputs[0]: text}
+        slug, at, release = text.partition("@")
+        if not at or not slug or not release:
+            raise ResourceError(
+                f"{kind}: malformed import id {quote(text)}: expected {self.shape}, the release by raw version, "
+                "full commit or id (e.g. acme/production@1.1.0)"
+            )
+        if _COMMIT.match(release):
+            return {"fleet": slug, "release_commit": release.lower()}
+        if release.isdigit():
+            return {"fleet": slug, "release_id": int(release)}
+        return {"fleet": slug, "release_version": release}
+
+
+def bulk_scope(kind: str, single: TagScope) -> BulkScope:
+    """The bulk kind over the same API resource, parent and rules as the single tag kind of ``single``."""
+    return BulkScope(
+        kind=kind,
+        family="tags",
+        api_kind=single.api_kind,
+        label=single.label,
+        claim_family=single.claim_family,
+        parent=TagParent(single),
+        rules=EntryRules("key", key_rule(single), value_rule(single)),
+        example_keys=("environment", "owner"),
+    )
+
+
+def tags_type(single: TagScope) -> Any:
+    return entries_type(EntryRules("key", key_rule(single), value_rule(single)))
+
+
+def tags_field(single: TagScope) -> Any:
+    return map_field(
+        "tags",
+        f"Keys: no whitespace, not `io.resin.`/`io.balena.`, 1 to {single.key_max} characters, case-sensitive. "
+        f"Values: at most {single.value_max} characters, may be empty.",
+    )
+
+__all__ = [
+    "TagScope",
+    "FLEET_TAGS",
+    "DEVICE_TAGS",
+    "RELEASE_TAGS",
+    "TagProvider",
+    "TagParent",
+    "bulk_scope",
+    "key_rule",
+    "tag_props",
+    "tags_field",
+    "tags_type",
+    "value_rule",
+]

@@ -12,10 +12,10 @@ import pulumi
 from pulumi import dynamic
 from pydantic import AfterValidator
 
-from ..base import Args, resource_props
+from ..base import Args
 from ..fields import Change, field
 from ..refs import DEVICE_DOC, DeviceUuid
-from ._scope import DEVICE_TAGS, TagProvider, key_field, key_rule, value_field, value_rule
+from ._scope import DEVICE_TAGS, TagProvider, tag_props, key_field, key_rule, value_field, value_rule
 
 OUTPUTS = ("tag_id", "device_id")
 
@@ -50,4 +50,4 @@ class DeviceTag(dynamic.Resource, module="balena", name="DeviceTag"):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         inputs = {"device": device, "key": key, "value": value}
-        super().__init__(DeviceTagProvider(), resource_name, resource_props(inputs, OUTPUTS), opts)
+        super().__init__(DeviceTagProvider(), resource_name, tag_props(DEVICE_TAGS, resource_name, inputs, OUTPUTS), opts)

@@ -13,10 +13,10 @@ import pulumi
 from pulumi import dynamic
 from pydantic import AfterValidator
 
-from ..base import Args, resource_props
+from ..base import Args
 from ..fields import Change, field
 from ..refs import FLEET_DOC, FleetSlug
-from ._scope import FLEET_TAGS, TagProvider, key_field, key_rule, value_field, value_rule
+from ._scope import FLEET_TAGS, TagProvider, tag_props, key_field, key_rule, value_field, value_rule
 
 OUTPUTS = ("tag_id", "fleet_id")
 
@@ -51,4 +51,4 @@ class FleetTag(dynamic.Resource, module="balena", name="FleetTag"):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         inputs = {"fleet": fleet, "key": key, "value": value}
-        super().__init__(FleetTagProvider(), resource_name, resource_props(inputs, OUTPUTS), opts)
+        super().__init__(FleetTagProvider(), resource_name, tag_props(FLEET_TAGS, resource_name, inputs, OUTPUTS), opts)

@@ -15,10 +15,10 @@ import pulumi
 from pulumi import dynamic
 from pydantic import AfterValidator
 
-from ..base import Args, resource_props
+from ..base import Args
 from ..fields import Change, field
 from ..refs import FLEET_DOC, RELEASE_DOCS, FleetSlug, ReleaseCommit, ReleaseId, ReleaseVersion
-from ._scope import RELEASE_TAGS, TagProvider, key_field, key_rule, value_field, value_rule
+from ._scope import RELEASE_TAGS, TagProvider, tag_props, key_field, key_rule, value_field, value_rule
 
 OUTPUTS = ("tag_id", "fleet_id", "release_selector")
 
@@ -70,4 +70,4 @@ class ReleaseTag(dynamic.Resource, module="balena", name="ReleaseTag"):
             "key": key,
             "value": value,
         }
-        super().__init__(ReleaseTagProvider(), resource_name, resource_props(inputs, OUTPUTS), opts)
+        super().__init__(ReleaseTagProvider(), resource_name, tag_props(RELEASE_TAGS, resource_name, inputs, OUTPUTS), opts)

@@ -2,7 +2,9 @@
 
 Each variable kind module (``fleet_env_var``, ``device_service_env_var``, ...) declares a
 :class:`VariableScope` row (which API resource, which parents, which name rule) and its args model;
-:class:`VariableProvider` does the rest for every scope. The bulk kinds reuse the rules.
+:class:`VariableProvider` does the rest for every scope. Each bulk kind (``fleet_env_vars``, ...) is
+:func:`bulk_scope` of its single kind's row, served by ``bulk.BulkProvider``: the same parent, rules and
+claim family.
 
 The name rules are the API's own, checked locally so a bad name fails in preview: environment variable
 names match ``[A-Za-z0-9_]`` and do not start with a digit; config variable names may also hold ``:``
@@ -25,6 +27,7 @@ from balena_pulumi.client import BalenaClient
 
 from .. import refs
 from ..base import BalenaProvider, Replacement
+from ..bulk import BulkParent, BulkScope, EntryRules, entries_type, map_field
 from ..fields import Change, check_identifier, check_text, field, quote
 
 MAX_NAME_LENGTH = 255
@@ -289,8 +292,76 @@ class VariableProvider(BalenaProvider):
 def variable_props(scope: VariableScope, resource_name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     """The property bag of a single-variable resource, through the duplicate-management guard."""
     from ..base import resource_props
-    from ..guard import claim, one_name
+    from ..guard import claim_inputs, one_name
 
-    parents = {k: inputs[k] for k in scope.parent.inputs}
-    routed = claim(scope.api_kind, scope.label, f'{scope.kind} "{resource_name}"', parents, one_name(inputs["name"]))
-    return resource_props({**inputs, **routed}, scope.output_names)
+    owner = f'{scope.kind} "{resource_name}"'
+    routed = claim_inputs(scope.api_kind, scope.label, owner, inputs, scope.parent.inputs, one_name(inputs["name"]))
+    return resource_props(routed, scope.output_names)
+
+
+# -- the bulk kinds ---------------------------------------------------------------------------------------
+
+
+class VariableParent(BulkParent):
+    """A variable scope's parent for the bulk kinds: the single kinds' resolution, by the same shape."""
+
+    def __init__(self, parent: ParentShape) -> None:
+        self.parent = parent
+        self.inputs = parent.inputs
+        self.outputs = parent.id_outputs
+        self.fk_output = parent.fk_output
+        self.shape = parent.import_id.shape.rsplit(":", 1)[0]
+        self.example = parent.import_id.example.rsplit(":", 1)[0]
+        self.judged = {name: (name, f"{name}_id") for name in parent.inputs if name in ("fleet", "device")}
+
+    def resolve(self, client: BalenaClient, values: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
+        ids = resolve_parent(client, self.parent, values)
+        return ids[self.fk_output], ids
+
+    def from_id(self, client: BalenaClient, fk: int) -> tuple[dict[str, Any], dict[str, Any]]:
+        inputs, ids = parent_from_ids(client, self.parent, fk)
+        return inputs, dict(ids)
+
+    def exists(self, client: BalenaClient, fk: int) -> bool:
+        service = {
+            "fleet_id": client.fleets,
+            "service_id": client.services,
+            "device_id": client.devices,
+            "service_install_id": client.service_installs,
+        }[self.fk_output]
+        return service.maybe_get(int(fk)) is not None
+
+
+PARENTS = {shape.import_id.shape: VariableParent(shape) for shape in (FLEET, FLEET_SERVICE, DEVICE, DEVICE_SERVICE)}
+
+ENV_RULES = EntryRules("name", check_env_name, check_value)
+CONFIG_RULES = EntryRules("name", check_config_name, check_value)
+EnvVariables = entries_type(ENV_RULES)
+ConfigVariables = entries_type(CONFIG_RULES)
+_VALUES_TEXT = "Values: no line breaks, at most 100000 characters, may be empty."
+ENV_MAP_TEXT = (
+    "Names: [A-Za-z0-9_], no leading digit, not RESIN/BALENA/USER, no RESIN_/BALENA_ prefix, 1 to 255 characters. "
+    + _VALUES_TEXT
+)
+CONFIG_MAP_TEXT = (
+    "Names: [A-Za-z0-9_:], no leading digit or ':', must start with RESIN_ or BALENA_, 1 to 255 characters. "
+    + _VALUES_TEXT
+)
+
+
+def bulk_scope(kind: str, single: VariableScope, *, config: bool = False) -> BulkScope:
+    """The bulk kind over the same API resource, parent and rules as the single kind ``single``."""
+    return BulkScope(
+        kind=kind,
+        family="variables",
+        api_kind=single.api_kind,
+        label=single.label,
+        claim_family=single.api_kind,  # the single kind's: one variable, one owner, whichever kind
+        parent=PARENTS[single.parent.import_id.shape],
+        rules=CONFIG_RULES if config else ENV_RULES,
+        example_keys=("BALENA_HOST_CONFIG_gpu_mem", "BALENA_SUPERVISOR_POLL_INTERVAL") if config else ("LOG_LEVEL", "MQTT_HOST"),
+    )
+
+
+def variables_field(config: bool = False) -> Any:
+    return map_field("variables", CONFIG_MAP_TEXT if config else ENV_MAP_TEXT)
