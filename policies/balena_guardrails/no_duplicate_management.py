@@ -1,7 +1,8 @@
 """Each variable and each tag is managed by one resource only.
 
-Two resources owning the same variable (same scope, parent and name; a bulk ``FleetEnvVars`` owns
-each of its names) or the same tag (same kind, parent and key) overwrite each other on every
+Two resources owning the same variable (same scope, parent and name; a bulk kind such as ``FleetEnvVars``
+owns each name of its map) or the same tag (same scope, parent and key; ``FleetTags`` owns each key of
+its map) overwrite each other on every
 ``pulumi up`` and the loser's delete removes the winner's value. Parents are matched as in
 ``fleets-require-tags``: through the Fleet a prop was computed from, else by the prop's value.
 """
@@ -12,15 +13,17 @@ from collections import defaultdict
 
 from pulumi_policy import EnforcementLevel, PolicyResource, StackValidationArgs, StackValidationPolicy, Severity
 
+from balena_pulumi.resources.tokens import BULK_MAP_INPUT, SINGLE_OF_BULK
+
 from ._common import UNKNOWN, kind_of, parent_key, peek, plain
 from ._secrets import reveal
 
 NAME = "no-duplicate-management"
 
-# kind -> (scope label, parent props joined into the parent identity)
+# kind -> (scope label, parent props joined into the parent identity); a bulk kind takes its single kind's
+# row, so an entry of its map and a single resource of the same name collide.
 VARIABLE_SCOPES = {
     "FleetEnvVar": ("fleet environment variable", ("fleet",)),
-    "FleetEnvVars": ("fleet environment variable", ("fleet",)),
     "FleetConfigVar": ("fleet config variable", ("fleet",)),
     "FleetBuildVar": ("fleet build variable", ("fleet",)),
     "ServiceEnvVar": ("service environment variable", ("fleet", "service")),
@@ -33,6 +36,10 @@ TAG_SCOPES = {
     "DeviceTag": ("device tag", ("device",)),
     "ReleaseTag": ("release tag", ("fleet", "release_version", "release_commit", "release_id")),
 }
+for _bulk, _single in SINGLE_OF_BULK.items():
+    (VARIABLE_SCOPES if _single in VARIABLE_SCOPES else TAG_SCOPES)[_bulk] = (
+        VARIABLE_SCOPES.get(_single) or TAG_SCOPES[_single]
+    )
 
 
 def _parent(resource: PolicyResource, props: tuple[str, ...]) -> str | None:
@@ -53,9 +60,9 @@ def _parent(resource: PolicyResource, props: tuple[str, ...]) -> str | None:
 
 
 def _names(resource: PolicyResource, kind: str) -> list[str]:
-    if kind == "FleetEnvVars":
-        variables = reveal(peek(resource.props, "variables"))
-        return sorted(variables.keys()) if hasattr(variables, "keys") else []
+    if kind in BULK_MAP_INPUT:
+        entries = reveal(peek(resource.props, BULK_MAP_INPUT[kind]))
+        return sorted(entries.keys()) if hasattr(entries, "keys") else []
     name = plain(resource.props, "key" if kind in TAG_SCOPES else "name")
     return [name] if isinstance(name, str) else []
 
@@ -90,6 +97,6 @@ policy = StackValidationPolicy(
     validate=validate,
     enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.HIGH,
-    remediation_steps="Keep one resource per variable or tag: drop the duplicate or move the name out of the bulk FleetEnvVars.",
+    remediation_steps="Keep one resource per variable or tag: drop the duplicate or move the name out of the bulk resource's map.",
     tags=["variables", "tags"],
 )

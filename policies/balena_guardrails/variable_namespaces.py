@@ -1,14 +1,20 @@
 """Config variables live in the BALENA_/RESIN_ namespaces, environment variables outside them.
 
 The API refuses both mistakes only at apply time, and it does not refuse the supervisor's
-``blackListedNames`` at all (balena API 5.8): those are silently ignored or dangerous on devices.
+``blackListedNames`` at all (balena API 5.8): those are silently ignored or dangerous on devices. The bulk
+kinds are checked name by name, with the rules of their scope (``FleetConfigVars`` as config variables).
 """
 
 from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel, PolicyConfigSchema, ResourceValidationArgs, ResourceValidationPolicy, Severity
 
-from balena_pulumi.resources.tokens import BULK_VARIABLE_KINDS, CONFIG_VARIABLE_KINDS, ENV_VARIABLE_KINDS
+from balena_pulumi.resources.tokens import (
+    BULK_CONFIG_VARIABLE_KINDS,
+    BULK_ENV_VARIABLE_KINDS,
+    CONFIG_VARIABLE_KINDS,
+    ENV_VARIABLE_KINDS,
+)
 
 from ._common import UNKNOWN, config, kind_of, peek, plain
 from ._secrets import reveal
@@ -29,25 +35,31 @@ def _check_env_name(kind: str, name: str, report) -> None:
                f"use a FleetConfigVar/DeviceConfigVar or rename it.")
 
 
-def validate(args: ResourceValidationArgs, report) -> None:
-    kind = kind_of(args.resource_type)
-    if kind in CONFIG_VARIABLE_KINDS:
-        name = plain(args.props, "name")
-        if not isinstance(name, str):
-            return
-        if not name.startswith(NAMESPACES):
-            report(f"{kind} name {name} must start with BALENA_ or RESIN_.")
-        elif name in config(args, "refusedConfigNames", DEFAULT_REFUSED_CONFIG_NAMES):
-            report(f"{kind} name {name} is refused by the balena supervisor (blackListedNames).")
-    elif kind in ENV_VARIABLE_KINDS:
-        name = plain(args.props, "name")
-        if isinstance(name, str):
-            _check_env_name(kind, name, report)
-    elif kind in BULK_VARIABLE_KINDS:
+def _check_config_name(args: ResourceValidationArgs, kind: str, name: str, report) -> None:
+    if not name.startswith(NAMESPACES):
+        report(f"{kind} name {name} must start with BALENA_ or RESIN_.")
+    elif name in config(args, "refusedConfigNames", DEFAULT_REFUSED_CONFIG_NAMES):
+        report(f"{kind} name {name} is refused by the balena supervisor (blackListedNames).")
+
+
+def _names(args: ResourceValidationArgs, kind: str) -> list[str]:
+    """The names a resource manages: its `name`, or every key of a bulk kind's `variables` map."""
+    if kind in BULK_CONFIG_VARIABLE_KINDS or kind in BULK_ENV_VARIABLE_KINDS:
         variables = reveal(peek(args.props, "variables"))
         if variables is UNKNOWN or not hasattr(variables, "keys"):
-            return
-        for name in sorted(variables.keys()):
+            return []
+        return sorted(variables.keys())
+    name = plain(args.props, "name")
+    return [name] if isinstance(name, str) else []
+
+
+def validate(args: ResourceValidationArgs, report) -> None:
+    kind = kind_of(args.resource_type)
+    if kind in CONFIG_VARIABLE_KINDS or kind in BULK_CONFIG_VARIABLE_KINDS:
+        for name in _names(args, kind):
+            _check_config_name(args, kind, name, report)
+    elif kind in ENV_VARIABLE_KINDS or kind in BULK_ENV_VARIABLE_KINDS:
+        for name in _names(args, kind):
             _check_env_name(kind, name, report)
 
 

@@ -1,6 +1,8 @@
 """credential-variables-must-be-secret: names and high-entropy values need Pulumi secrets."""
 
 import pytest
+
+from balena_pulumi.resources.tokens import BULK_VARIABLE_KINDS
 from google.protobuf import json_format, struct_pb2
 from pulumi.runtime import proto
 from pulumi_policy import EnforcementLevel, Secret
@@ -85,6 +87,13 @@ def test_bulk_variables_are_checked_per_name():
         f"variable API_TOKEN has a credential-looking name but its value is not a Pulumi secret; {HINT}",
         f"variable SALT has a high-entropy value but its value is not a Pulumi secret; {HINT}",
     ]
+
+
+@pytest.mark.parametrize("kind", BULK_VARIABLE_KINDS)
+def test_every_bulk_variable_kind_is_checked_per_name(kind):
+    props = {"variables": {"DB_PASSWORD": "hunter2", "REGION": "eu", "API_KEY": Secret("k")}}
+    assert check(policy, kind, props) == [
+        f"variable DB_PASSWORD has a credential-looking name but its value is not a Pulumi secret; {HINT}"]
 
 
 def test_a_bulk_map_given_as_one_secret_passes():

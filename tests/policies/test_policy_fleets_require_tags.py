@@ -65,3 +65,27 @@ def test_required_keys_and_allowed_values_are_configurable():
         ("staging-owner", "FleetTag staging-owner sets owner=bob on fleet staging (acme/staging); "
                           "allowed values: alice."),
     ]
+
+
+def test_the_keys_of_a_fleet_tags_map_count_and_their_values_are_checked():
+    s = baseline()
+    for key in ("owner", "environment"):
+        s.resources.remove(s.by_name[f"staging-{key}"])
+    s.add("FleetTags", "staging-tags", {"fleet": "acme/staging", "tags": {"owner": "bob", "environment": "stage"}})
+    assert s.violations(policy) == [
+        ("staging-tags", "FleetTags staging-tags sets environment=stage on fleet staging (acme/staging); allowed "
+                         "values: production, staging, development."),
+    ]
+    s.by_name["staging-tags"].props["tags"] = {"owner": "bob"}
+    assert s.violations(policy) == [("staging", "Fleet staging (acme/staging) has no FleetTag with key environment.")]
+
+
+def test_a_secret_value_in_a_fleet_tags_map_is_not_shown():
+    from pulumi_policy import Secret
+
+    s = baseline()
+    s.by_name["staging-environment"].props["fleet"] = "acme/other"
+    s.add("FleetTags", "staging-tags", {"fleet": "acme/staging", "tags": {"environment": Secret("hidden-stage")}},)
+    found = s.violations(policy)
+    assert found == [("staging-tags", "FleetTags staging-tags sets environment=[secret] on fleet staging (acme/staging); "
+                                      "allowed values: production, staging, development.")]

@@ -1,5 +1,7 @@
 """no-duplicate-management: one resource per variable (scope, parent, name) and per tag (kind, parent, key)."""
 
+import pytest
+
 from balena_guardrails.no_duplicate_management import policy
 from policy_harness import StackBuilder
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
@@ -76,3 +78,41 @@ def test_a_secret_bulk_map_is_still_checked_without_showing_values():
     found = s.violations(policy)
     assert [name for name, _ in found] == ["bulk", "bulk-2"]
     assert "hunter2" not in repr(found)
+
+
+@pytest.mark.parametrize(
+    ("single", "single_props", "bulk", "bulk_props", "words"),
+    [
+        ("ServiceEnvVar", {"fleet": "acme/production", "service": "main", "name": "PORT", "value": "1"},
+         "ServiceEnvVars", {"fleet": "acme/production", "service": "main", "variables": {"PORT": "2"}},
+         "service environment variable name PORT of acme/production:service=main"),
+        ("DeviceConfigVar", {"device": UUID, "name": "BALENA_X", "value": "1"},
+         "DeviceConfigVars", {"device": UUID, "variables": {"BALENA_X": "2", "BALENA_Y": "3"}},
+         f"device config variable name BALENA_X of {UUID}"),
+        ("FleetTag", {"fleet": "acme/production", "key": "owner", "value": "a"},
+         "FleetTags", {"fleet": "acme/production", "tags": {"owner": "b", "site": "c"}},
+         "fleet tag key owner of acme/production"),
+        ("DeviceTag", {"device": UUID, "key": "owner", "value": "a"},
+         "DeviceTags", {"device": UUID, "tags": {"owner": "b"}},
+         f"device tag key owner of {UUID}"),
+        ("ReleaseTag", {"fleet": "acme/production", "release_version": "1.1.0", "key": "owner"},
+         "ReleaseTags", {"fleet": "acme/production", "release_version": "1.1.0", "tags": {"owner": "b"}},
+         "release tag key owner of acme/production:release_version=1.1.0"),
+    ],
+    ids=["ServiceEnvVars", "DeviceConfigVars", "FleetTags", "DeviceTags", "ReleaseTags"],
+)
+def test_an_entry_of_a_bulk_map_and_a_single_resource_of_its_scope_collide(single, single_props, bulk, bulk_props, words):
+    s = StackBuilder()
+    s.add(single, "one", single_props)
+    s.add(bulk, "many", bulk_props)
+    assert sorted(s.violations(policy)) == [
+        ("many", f"{bulk} many manages {words}, which {single} one also manages."),
+        ("one", f"{single} one manages {words}, which {bulk} many also manages."),
+    ]
+
+
+def test_every_bulk_kind_is_covered():
+    from balena_guardrails.no_duplicate_management import TAG_SCOPES, VARIABLE_SCOPES
+    from balena_pulumi.resources.tokens import BULK_TAG_KINDS, BULK_VARIABLE_KINDS
+
+    assert set(BULK_VARIABLE_KINDS) <= set(VARIABLE_SCOPES) and set(BULK_TAG_KINDS) <= set(TAG_SCOPES)

@@ -3,7 +3,13 @@
 import pytest
 
 from balena_guardrails.variable_namespaces import policy
-from balena_pulumi.resources.tokens import CONFIG_VARIABLE_KINDS, ENV_VARIABLE_KINDS
+from balena_pulumi.resources.tokens import (
+    BULK_CONFIG_VARIABLE_KINDS,
+    BULK_ENV_VARIABLE_KINDS,
+    BULK_VARIABLE_KINDS,
+    CONFIG_VARIABLE_KINDS,
+    ENV_VARIABLE_KINDS,
+)
 from policy_harness import check
 
 PARENT = {"FleetEnvVar": {"fleet": "acme/production"}, "FleetConfigVar": {"fleet": "acme/production"},
@@ -67,3 +73,31 @@ def test_bulk_keys_follow_the_env_rules():
         "use a FleetConfigVar/DeviceConfigVar or rename it.",
         "FleetEnvVars name RESIN is reserved (BALENA, RESIN, USER).",
     ]
+
+
+BULK_PARENT = {"FleetEnvVars": {"fleet": "acme/production"}, "FleetConfigVars": {"fleet": "acme/production"},
+               "FleetBuildVars": {"fleet": "acme/production"},
+               "ServiceEnvVars": {"fleet": "acme/production", "service": "main"},
+               "DeviceEnvVars": {"device": "a" * 32}, "DeviceConfigVars": {"device": "a" * 32},
+               "DeviceServiceEnvVars": {"device": "a" * 32, "service": "main"}}
+
+
+@pytest.mark.parametrize("kind", BULK_CONFIG_VARIABLE_KINDS)
+def test_every_name_of_a_bulk_config_map_follows_the_config_rules(kind):
+    props = {**BULK_PARENT[kind], "variables": {"BALENA_HOST_CONFIG_gpu_mem": "1", "LOG_LEVEL": "2", "BALENA_RESTART": "3"}}
+    assert check(policy, kind, props) == [
+        f"{kind} name BALENA_RESTART is refused by the balena supervisor (blackListedNames).",
+        f"{kind} name LOG_LEVEL must start with BALENA_ or RESIN_.",
+    ]
+
+
+@pytest.mark.parametrize("kind", BULK_ENV_VARIABLE_KINDS)
+def test_every_name_of_a_bulk_env_map_follows_the_env_rules(kind):
+    props = {**BULK_PARENT[kind], "variables": {"LOG_LEVEL": "1", "RESIN_MODE": "2"}}
+    assert check(policy, kind, props) == [
+        f"{kind} name RESIN_MODE is in the BALENA_/RESIN_ namespace reserved for config variables; "
+        "use a FleetConfigVar/DeviceConfigVar or rename it."]
+
+
+def test_every_bulk_variable_kind_is_covered():
+    assert set(BULK_CONFIG_VARIABLE_KINDS) | set(BULK_ENV_VARIABLE_KINDS) == set(BULK_VARIABLE_KINDS) == set(BULK_PARENT)
