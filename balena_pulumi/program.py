@@ -6,19 +6,24 @@ complete example. Top-level keys: ``organization`` (handle, required), ``organiz
 organization and manage its name), ``members`` (username -> role of existing members), ``invites``,
 ``apiKeys``, ``sshKeys``, ``fleets`` and ``devices``; the secret object ``secretVariables``
 (fleet -> name -> value) holds the values of the names each fleet lists in ``secret_variables``.
-Items use the resources' own input names (docs/resource-contract.md). Every kind maps to one resource:
+Items use the resources' own input names (docs/resource-contract.md). Each map of variables or tags is one
+bulk resource, so a map is one engine step however many entries it has (docs/performance.md):
 
 ==========================  ===================================================
 ``fleets[]``                Fleet (or an existing fleet with ``manage: false``)
-``fleets[].variables``      one FleetEnvVars (bulk, authoritative over its names)
-``fleets[].secret_variables``  FleetEnvVar each, value a Pulumi secret
-``fleets[].config_variables``  FleetConfigVar each
-``fleets[].build_variables``   FleetBuildVar each
-``fleets[].service_variables`` ServiceEnvVar each
-``fleets[].tags / members / invites / pin / release_tags / provisioning_keys``
-                            FleetTag / FleetMember / FleetInvite / FleetPin / ReleaseTag / ProvisioningKey
-``devices[].variables / config_variables / service_variables / tags / pin``
-                            DeviceEnvVar / DeviceConfigVar / DeviceServiceEnvVar / DeviceTag / DevicePin
+``fleets[].variables``      one FleetEnvVars (bulk, authoritative over its names),
+``fleets[].secret_variables``  with the secret variables as secret entries
+``fleets[].config_variables``  one FleetConfigVars
+``fleets[].build_variables``   one FleetBuildVars
+``fleets[].service_variables`` one ServiceEnvVars per service
+``fleets[].tags``           one FleetTags
+``fleets[].release_tags``   one ReleaseTags per release
+``fleets[].members / invites / pin / provisioning_keys``
+                            FleetMember / FleetInvite / FleetPin / ProvisioningKey
+``devices[].variables / config_variables / service_variables / tags``
+                            one DeviceEnvVars / DeviceConfigVars / DeviceServiceEnvVars
+                            (per service) / DeviceTags
+``devices[].pin``           DevicePin
 ==========================  ===================================================
 
 Invalid config fails before any resource is registered, naming the config key, the item and the rule.
@@ -221,6 +226,21 @@ def _slug_name(text: str) -> str:
     return text.replace("/", "-").replace(":", "-")
 
 
+def _secret_entry(fleet: str, name: str) -> Any:
+    """The value of one secret variable: a Pulumi secret from the secret config object ``secretVariables``."""
+    secrets = pulumi.Config(NAMESPACE).get_secret_object("secretVariables") or pulumi.Output.secret({})
+    return secrets.apply(lambda values: _secret_value(values, fleet, name))
+
+
+def _release_tags(tags: list[ReleaseTagSpec]) -> dict[tuple[tuple[str, Any], ...], dict[str, str]]:
+    """The release tags of a fleet grouped by release (the one selector each names it by): key -> value."""
+    grouped: dict[tuple[tuple[str, Any], ...], dict[str, str]] = {}
+    for tag in tags:
+        selector = ReleaseSelector.model_validate({k: getattr(tag, k) for k in ("release_version", "release_commit", "release_id")})
+        grouped.setdefault(tuple(selector.selector().items()), {})[tag.key] = tag.value
+    return grouped
+
+
 def build(spec: OrganizationSpec) -> dict[str, Any]:
     """Register every resource the spec describes; returns them by name for exports and tests."""
     made: dict[str, Any] = {}
@@ -259,22 +279,18 @@ def build(spec: OrganizationSpec) -> dict[str, Any]:
             slug = f"{org}/{f.name}".lower()
         fleets[f.name] = slug
         p = f.name
-        if f.variables:
-            made[f"{p}-env"] = r.FleetEnvVars(f"{p}-env", fleet=slug, variables=f.variables)
-        for name, value in f.config_variables.items():
-            made[f"{p}-config-{name}"] = r.FleetConfigVar(f"{p}-config-{name}", fleet=slug, name=name, value=value)
-        for name, value in f.build_variables.items():
-            made[f"{p}-build-{name}"] = r.FleetBuildVar(f"{p}-build-{name}", fleet=slug, name=name, value=value)
-        for name in f.secret_variables:
-            secrets = pulumi.Config(NAMESPACE).get_secret_object("secretVariables") or pulumi.Output.secret({})
-            value = secrets.apply(lambda values, fleet=f.name, name=name: _secret_value(values, fleet, name))
-            made[f"{p}-env-{name}"] = r.FleetEnvVar(f"{p}-env-{name}", fleet=slug, name=name, value=value)
+        variables = {**f.variables, **{name: _secret_entry(f.name, name) for name in f.secret_variables}}
+        if variables:
+            made[f"{p}-env"] = r.FleetEnvVars(f"{p}-env", fleet=slug, variables=variables)
+        if f.config_variables:
+            made[f"{p}-config"] = r.FleetConfigVars(f"{p}-config", fleet=slug, variables=f.config_variables)
+        if f.build_variables:
+            made[f"{p}-build"] = r.FleetBuildVars(f"{p}-build", fleet=slug, variables=f.build_variables)
         for service, values in f.service_variables.items():
-            for name, value in values.items():
-                rn = f"{p}-{service}-{name}"
-                made[rn] = r.ServiceEnvVar(rn, fleet=slug, service=service, name=name, value=value)
-        for key, value in f.tags.items():
-            made[f"{p}-tag-{key}"] = r.FleetTag(f"{p}-tag-{key}", fleet=slug, key=key, value=value)
+            rn = f"{p}-service-{service}"
+            made[rn] = r.ServiceEnvVars(rn, fleet=slug, service=service, variables=values)
+        if f.tags:
+            made[f"{p}-tags"] = r.FleetTags(f"{p}-tags", fleet=slug, tags=f.tags)
         for username, role in f.members.items():
             made[f"{p}-member-{username}"] = r.FleetMember(f"{p}-member-{username}", fleet=slug, username=username, role=role)
         for invite in f.invites:
@@ -282,27 +298,25 @@ def build(spec: OrganizationSpec) -> dict[str, Any]:
             made[rn] = r.FleetInvite(rn, fleet=slug, **invite.model_dump(exclude_none=True))
         if f.pin is not None:
             made[f"{p}-pin"] = r.FleetPin(f"{p}-pin", fleet=slug, **f.pin.selector())
-        for tag in f.release_tags:
-            sel = ReleaseSelector.model_validate({k: getattr(tag, k) for k in ("release_version", "release_commit", "release_id")})
-            rn = f"{p}-release-{_slug_name(str(next(iter(sel.selector().values()))))}-{tag.key}"
-            made[rn] = r.ReleaseTag(rn, fleet=slug, key=tag.key, value=tag.value, **sel.selector())
+        for selector, tags in _release_tags(f.release_tags).items():
+            rn = f"{p}-release-{_slug_name(str(selector[0][1]))}-tags"
+            made[rn] = r.ReleaseTags(rn, fleet=slug, tags=tags, **dict(selector))
         for i, key in enumerate(f.provisioning_keys):
             rn = f"{p}-provisioning-{key.name or i}"
             made[rn] = r.ProvisioningKey(rn, fleet=slug, **key.model_dump(exclude_none=True))
 
     for d in spec.devices:
         short = d.uuid[:7]
-        for name, value in d.variables.items():
-            made[f"device-{short}-env-{name}"] = r.DeviceEnvVar(f"device-{short}-env-{name}", device=d.uuid, name=name, value=value)
-        for name, value in d.config_variables.items():
-            rn = f"device-{short}-config-{name}"
-            made[rn] = r.DeviceConfigVar(rn, device=d.uuid, name=name, value=value)
+        if d.variables:
+            made[f"device-{short}-env"] = r.DeviceEnvVars(f"device-{short}-env", device=d.uuid, variables=d.variables)
+        if d.config_variables:
+            rn = f"device-{short}-config"
+            made[rn] = r.DeviceConfigVars(rn, device=d.uuid, variables=d.config_variables)
         for service, values in d.service_variables.items():
-            for name, value in values.items():
-                rn = f"device-{short}-{service}-{name}"
-                made[rn] = r.DeviceServiceEnvVar(rn, device=d.uuid, service=service, name=name, value=value)
-        for key, value in d.tags.items():
-            made[f"device-{short}-tag-{key}"] = r.DeviceTag(f"device-{short}-tag-{key}", device=d.uuid, key=key, value=value)
+            rn = f"device-{short}-service-{service}"
+            made[rn] = r.DeviceServiceEnvVars(rn, device=d.uuid, service=service, variables=values)
+        if d.tags:
+            made[f"device-{short}-tags"] = r.DeviceTags(f"device-{short}-tags", device=d.uuid, tags=d.tags)
         if d.pin is not None:
             made[f"device-{short}-pin"] = r.DevicePin(f"device-{short}-pin", device=d.uuid, **d.pin.selector())
 
