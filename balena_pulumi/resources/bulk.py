@@ -57,6 +57,8 @@ from .fields import Change, field, quote
 
 # At most this many entry problems are spelled out in one message; the rest are counted.
 PROBLEMS_SHOWN = 10
+# Entries deleted by one request: their ids go in the URL (`id in (...)`), which must stay short.
+DELETE_BATCH = 250
 
 
 class BulkPartialFailure(PartialFailure, ResourceError):
@@ -381,7 +383,7 @@ class BulkProvider(BalenaProvider):
             # import id below can adopt them together with the rest of the map.
             made = [entry_id for entry_id, _ in written.entries.values()]
             try:
-                self.scope.api(client).delete_many(fk, made)
+                self._delete_many(self.scope.api(client), fk, made)
             except BalenaError as exc:
                 written.failures.append(f"undoing the {len(made)} entries just made failed: {exc}")
             else:
@@ -419,11 +421,43 @@ class BulkProvider(BalenaProvider):
             return
         fk = int(props.get(self.scope.parent.fk_output) or id_)
         try:
-            self.scope.api(self.client()).delete_many(fk, ids)  # one request for every entry
+            self._delete_many(self.scope.api(self.client()), fk, ids)
         except NotFound:
             return
         except BalenaError as exc:
             raise self._fail("delete", props, exc) from None
+
+    def _delete_many(self, api: Any, fk: int, ids: Sequence[int]) -> None:
+        """One request per :data:`DELETE_BATCH` entries (one for any map of ordinary size)."""
+        for start in range(0, len(ids), DELETE_BATCH):
+            api.delete_many(fk, list(ids[start : start + DELETE_BATCH]))
+
+    def recover_create(self, props: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
+        """After a create of this resource was interrupted (the provider host's journal): take the entries
+        that exist with the keys and values sent, make the rest, and answer as the create would have.
+
+        None when none of the map's entries exists (the host then creates as usual). An entry of one of
+        the map's keys that holds another value is not taken: its POST meets it, as a key already taken.
+        """
+        args = self.args_model.model_validate(self.inputs_of(dict(props)))
+        inputs = args.model_dump(mode="json")
+        client = self.client()
+        try:
+            fk, parent = self.scope.parent.resolve(client, inputs)
+        except refs.MissingParent:
+            return None
+        desired: dict[str, str] = inputs[self.scope.map_input]
+        found = {
+            self.scope.key_of(row): (row.id, row.value)
+            for row in self.scope.api(client).list(fk)
+            if desired.get(self.scope.key_of(row)) == row.value
+        }
+        if not found:
+            return None
+        written = self._write(client, fk, found, desired)
+        if written.failures or written.conflicts:
+            self._partial("create", fk, inputs, parent, written, len(desired))
+        return str(fk), self._outputs(inputs, parent, written.entries)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         try:
@@ -504,7 +538,7 @@ class BulkProvider(BalenaProvider):
         removed = sorted(k for k in current if k not in desired)
         if removed:
             try:
-                api.delete_many(fk, [current[k][0] for k in removed])  # one request for all of them
+                self._delete_many(api, fk, [current[k][0] for k in removed])  # one request for all of them
             except BalenaError as exc:
                 written.failures.append(f"deleting {', '.join(removed)} failed: {exc}")
             else:
