@@ -261,8 +261,7 @@ class BulkProvider(BalenaProvider):
     """One provider for every bulk scope; a kind sets ``scope`` and ``args_model``."""
 
     scope: ClassVar[BulkScope]
-    replacement = Replacement.DELETE_FIRST  # the new parent's entries may collide with nothing, but the
-    # old ones must go before the engine forgets them
+    replacement = Replacement.DELETE_FIRST  # as the single kinds: the old parent's entries go first
     other_release = Change.REPLACE  # tags on another release are other tags
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

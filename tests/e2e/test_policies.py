@@ -39,7 +39,10 @@ REFUSED_BY_RESOURCES = {
 }
 E2E_NON_COMPLIANT = [d for d in stacks.NON_COMPLIANT if d.name not in REFUSED_BY_RESOURCES] + [
     D("FleetMember", "bob-operator", {"fleet": "acme/staging", "username": "bob", "role": "operator"}, {}),
-    D("FleetTag", "staging-environment-again", {"fleet": "acme/staging", "key": "environment", "value": "development"}, {}),
+    # The same tag twice, once through the Fleet's slug output: unknown in this first preview, so the program's
+    # own one-owner check (which compares values) cannot see it yet, and the stack policy must.
+    D("FleetTag", "staging-environment-again",
+      {"fleet": stacks.Ref("fleet-staging", "slug"), "key": "environment", "value": "development"}, {}),
 ]
 E2E_EXPECTED = {v for v in stacks.EXPECTED_VIOLATIONS if v[1] not in set(REFUSED_BY_RESOURCES) | {"production-env"}} | {
     ("credential-variables-must-be-secret", "production-env"),
