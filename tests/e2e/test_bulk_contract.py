@@ -1,11 +1,12 @@
 """The contract every bulk kind keeps (docs/bulk-resources.md), on the real engine against the sandbox.
 
-The ten bulk scopes live side by side in one stack, so the whole lifecycle of every scope is a handful of
-engine runs: create (one entry a secret), a no-op preview, drift made by hand and seen by refresh, an
-update that repairs it with the fewest requests, and destroy. Then, for one scope each: a partial failure
-recorded exactly and finished by the next `up`, a create that meets a taken key, 429s with Retry-After,
-validation in preview, the one-owner guard against the single kind. The rules of every scope are checked
-without the engine in tests/resources/test_bulk.py.
+The ten bulk scopes live side by side in one stack, so the whole lifecycle of every scope is six engine
+runs: create (one entry a secret), a no-op preview, drift made by hand and seen by refresh, the preview
+of the repair (a diff per entry), the repair with the fewest requests, and destroy. Then, for one scope
+each: a partial failure recorded exactly and finished by the next `up`, a create and an update that meet a
+taken key, 429s with Retry-After, validation in preview, the one-owner guard against the single kind. The
+rules of every scope are checked without the engine in tests/resources/test_bulk.py, the client's
+concurrency and 429 gate in tests/client/test_fan_out.py.
 """
 
 from __future__ import annotations
@@ -186,7 +187,7 @@ def test_every_bulk_scope_keeps_the_lifecycle_contract_in_one_stack(deployment):
         block = shown.split(f"dynamic/balena:{scope.kind}: (update)", 1)[1].split("}", 1)[0]
         assert f'~ {k0}: "changed-by-hand" => "v0"' in block, (scope, shown)
         assert f'+ {k2}: "v2"' in block and f'+ {k4}: "v4"' in block and f"- {k1}: [secret]" in block
-        assert f"{k3}:" not in block  # neither the foreign entry nor the unchanged ones are listed
+        assert f"{k3}:" not in block  # the foreign entry is not this resource's
 
     # The update: one DELETE for the removed entry, one PATCH, one POST per new entry; nothing else.
     deployment.sandbox.clear_requests()
@@ -293,7 +294,7 @@ def test_an_update_that_meets_a_taken_key_records_the_rest_and_says_how_to_adopt
     assert scope.listing(client)["taken"] == "theirs"
 
 
-def test_writes_run_at_once_and_a_429_holds_every_one_back_until_retry_after(deployment):
+def test_429s_met_by_writes_in_flight_are_waited_out_and_no_entry_is_written_twice(deployment):
     scope = BY_KIND["FleetEnvVars"]
     client = api(deployment)
     wanted = {f"RATE_{i}": str(i) for i in range(24)}
