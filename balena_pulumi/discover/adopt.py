@@ -5,13 +5,15 @@ A resource whose kind has a natural key adopts by it (``Record.natural_key``, fr
 a release tag or invite without a natural key) is paired with the discovered object whose inputs it
 carries, in order, and adopts by that object's id.
 
-Resources the stack already manages are left out: the engine would "import-replace" a resource it holds
-under another import id, deleting the object (docs/adopt.md).
+A resource the stack already holds keeps its entry only when the state records that very import id (the
+engine then does nothing more with it, and the entry keeps it protected); otherwise it is left out: the
+engine would "import-replace" a resource it holds under another import id, deleting the object
+(docs/adopt.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +28,8 @@ class DiscoverError(Exception):
 @dataclass
 class Adoption:
     resources: dict[str, dict[str, str]] = field(default_factory=dict)  # kind -> name -> import id
-    managed: list[str] = field(default_factory=list)  # "Kind name" already in the stack
+    managed: list[str] = field(default_factory=list)  # "Kind name" the stack holds under no or another id
+    kept: list[str] = field(default_factory=list)  # "Kind name" the stack adopted already with the same id
     duplicates: list[tuple[Record, FoundObject | None]] = field(default_factory=list)
     unmatched: list[Record] = field(default_factory=list)
 
@@ -39,8 +42,11 @@ def _plain(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
 
-def adopt(records: Iterable[Record], objects: Iterable[FoundObject], managed: set[tuple[str, str]]) -> Adoption:
-    """Import ids for ``records``; ``managed`` holds (kind, name) of resources already in the stack."""
+def adopt(
+    records: Iterable[Record], objects: Iterable[FoundObject], managed: Mapping[tuple[str, str], str | None]
+) -> Adoption:
+    """Import ids for ``records``; ``managed`` maps (kind, name) of each resource already in the stack to the
+    import id its state records (None when the stack created it)."""
     pool: dict[str, list[FoundObject]] = {}
     for obj in objects:
         pool.setdefault(obj.kind, []).append(obj)
@@ -61,9 +67,11 @@ def adopt(records: Iterable[Record], objects: Iterable[FoundObject], managed: se
             continue
         seen.add((record.kind, record.name))
         if (record.kind, record.name) in managed:
-            result.managed.append(record.label)
-            continue
-        if import_id is None:
+            if import_id is None or managed[(record.kind, record.name)] != import_id:
+                result.managed.append(record.label)
+                continue
+            result.kept.append(record.label)
+        elif import_id is None:
             result.unmatched.append(record)
             continue
         result.resources.setdefault(record.kind, {})[record.name] = import_id

@@ -90,8 +90,9 @@ class StackWorkspace:
         salt = (previous or {}).get("encryptionsalt")
         target.write_text(yaml.safe_dump({"encryptionsalt": salt} if salt else {"config": {}}))
 
-    def managed(self) -> set[tuple[str, str]]:
-        """(kind, resource name) of every balena resource the stack holds now; empty for a new stack."""
+    def managed(self) -> dict[tuple[str, str], str | None]:
+        """(kind, resource name) of every balena resource the stack holds now -> the import id its state
+        records (None for one the stack created); empty for a new stack."""
         from pulumi import automation as auto
 
         from balena_pulumi.resources import tokens
@@ -101,12 +102,12 @@ class StackWorkspace:
             stack = auto.select_stack(self.stack_name, project_name=self.project_name, program=lambda: None,
                                       opts=self._options())
         except auto.errors.StackNotFoundError:
-            return set()
-        found = set()
+            return {}
+        found: dict[tuple[str, str], str | None] = {}
         for res in stack.export_stack().deployment.get("resources", []) or []:
             rtype = res.get("type", "")
             if rtype.startswith(tokens.TOKEN_PREFIX) and not res.get("delete"):
-                found.add((rtype[len(tokens.TOKEN_PREFIX):], res["urn"].rsplit("::", 1)[-1]))
+                found[(rtype[len(tokens.TOKEN_PREFIX):], res["urn"].rsplit("::", 1)[-1])] = res.get("importID") or None
         return found
 
     def encrypt(self, namespace: str, key: str, tree: dict[str, Any]) -> tuple[str, Any]:
@@ -142,7 +143,7 @@ def discover(
     organization: str,
     *,
     fleets: list[str] | None = None,
-    managed: set[tuple[str, str]] | None = None,
+    managed: dict[tuple[str, str], str | None] | None = None,
 ) -> Result:
     """Read the organization and work out the config, the resources and their import ids (nothing written)."""
     from balena_pulumi.client import BalenaError, NotFound
@@ -157,7 +158,7 @@ def discover(
     snap = snapshot(inventory)
     for _ in range(3):
         records, _spec = plan(snap.config, snap.secrets)
-        adoption = adopt(records, snap.objects, managed or set())
+        adoption = adopt(records, snap.objects, managed or {})
         if not adoption.duplicates:
             break
         _drop_duplicates(snap, adoption)
@@ -233,10 +234,13 @@ def summary(result: Result, *, organization: str, stack: str) -> str:
     lines = [f"Organization {organization}: {len(snap.objects)} objects in {len(result.records)} resources."]
     for kind, n in snap.count().items():
         lines.append(f"  {kind:<22} {n}")
-    lines.append(f"{adoption.count} resources will be adopted on the next `up` (import ids in the written file)"
+    lines.append(f"{adoption.count - len(adoption.kept)} resources will be adopted on the next `up` (import ids in "
+                 "the written file)"
                  + (", protected from deletion." if result.protect else ", not protected (--no-protect)."))
+    if adoption.kept:
+        lines.append(f"Adopted by stack {stack!r} already, with the same import id ({len(adoption.kept)}).")
     if adoption.managed:
-        lines.append(f"Already managed by stack {stack!r}, so not adopted again ({len(adoption.managed)}):")
+        lines.append(f"Held by stack {stack!r} under no or another import id, so not adopted ({len(adoption.managed)}):")
         lines += [f"  {label}" for label in adoption.managed]
     if adoption.unmatched:
         lines.append(f"No existing object matched; the next `up` creates them ({len(adoption.unmatched)}):")

@@ -7,6 +7,7 @@ in a sandbox seed document. Nothing here goes through Pulumi.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from balena_pulumi.client import BalenaClient
@@ -75,7 +76,8 @@ def generated_seed(handle: str, fleets: int, *, env: int, config: int, tags: int
             "env": {f"SETTING_{i:03d}": f"value-{n}-{i}" for i in range(env)},
             "config": {f"BALENA_HOST_CONFIG_option_{i:03d}": str(i) for i in range(config)},
             "tags": {f"tag-{i:03d}": f"t{n}.{i}" for i in range(tags)},
-            "devices": [{"uuid": f"{n:04d}{d:04d}" + "a" * 24, "device_name": f"dev-{n}-{d}"} for d in range(devices)],
+            "devices": [{"uuid": hashlib.md5(f"{handle}/{n}/{d}".encode()).hexdigest(), "device_name": f"dev-{n}-{d}"}
+                        for d in range(devices)],
         }
         for n in range(fleets)
     ]
