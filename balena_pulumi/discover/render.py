@@ -7,6 +7,7 @@ the YAML gets the ``secure:`` entries the CLI wrote, the program reads its value
 
 from __future__ import annotations
 
+import json
 import keyword
 import re
 from collections.abc import Iterable, Mapping
@@ -104,6 +105,13 @@ def _secret_paths(secrets: Mapping[str, Any], path: tuple[str, ...] = ()) -> dic
     return found
 
 
+def _py(value: Any) -> str:
+    """A Python literal, strings in double quotes (JSON string escapes are Python escapes too)."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return repr(value)
+
+
 class _Code:
     """Python source for input values: literals, parent references and secret lookups."""
 
@@ -112,7 +120,7 @@ class _Code:
 
     def secret(self, name: str, value: Any) -> str | None:
         path = self.secret_paths.get((name, value)) if isinstance(value, str) else None
-        return None if path is None else "secret(" + ", ".join(repr(p) for p in path) + ")"
+        return None if path is None else "secret(" + ", ".join(_py(p) for p in path) + ")"
 
     def value(self, value: Any, indent: str) -> str:
         if isinstance(value, Mapping):
@@ -121,12 +129,12 @@ class _Code:
             for k, v in value.items():
                 code = self.secret(str(k), v)
                 secret = secret or code is not None
-                entries.append(f"{indent}    {k!r}: {code or self.value(v, indent + '    ')},")
+                entries.append(f"{indent}    {_py(k)}: {code or self.value(v, indent + '    ')},")
             text = "{\n" + "\n".join(entries) + f"\n{indent}}}" if entries else "{}"
             return f"pulumi.Output.secret({text})" if secret else text
         if isinstance(value, (list, tuple)):
             return "[" + ", ".join(self.value(v, indent) for v in value) + "]"
-        return repr(value)
+        return _py(value)
 
 
 def program_file(
@@ -176,7 +184,7 @@ def program_file(
     ]
     for _, record in ordered:
         provider = provider_class(record.kind)()
-        args = [repr(record.name)]
+        args = [_py(record.name)]
         for name, value in record.inputs.items():
             if value is None:
                 continue
@@ -187,11 +195,12 @@ def program_file(
             args.append(f"{name}={ref or code.value(value, '    ')}")
         import_id = adoption.resources.get(record.kind, {}).get(record.name)
         if import_id is not None:
-            args.append(f"opts=adopted({import_id!r})")
+            args.append(f"opts=adopted({_py(import_id)})")
         call = f"{record.kind}(\n" + "".join(f"    {a},\n" for a in args) + ")"
         key_part = provider.import_id.parts[0] if provider.import_id and len(provider.import_id.parts) == 1 else None
         if record.kind in rank and record.natural_key and key_part:
-            ident = _identifier(record.kind.lower(), record.name, taken)
+            prefix = "org" if record.kind == "Organization" else record.kind.lower()
+            ident = _identifier(prefix, record.natural_key.rsplit("/", 1)[-1], taken)
             parents[(record.kind.lower(), record.natural_key)] = f"{ident}.{key_part}"
             lines.append(f"{ident} = {call}")
         else:
