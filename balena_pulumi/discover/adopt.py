@@ -17,12 +17,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import DiscoverError
 from .plan import Record
 from .snapshot import FoundObject
 
-
-class DiscoverError(Exception):
-    """Discovery cannot produce a config that adopts what it found (the message says why)."""
+__all__ = ["Adoption", "DiscoverError", "adopt"]
 
 
 @dataclass

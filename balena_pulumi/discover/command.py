@@ -19,22 +19,22 @@ import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from balena_pulumi.errors import BalenaPulumiError
 
-from .adopt import Adoption, DiscoverError, adopt
-from .plan import Record, plan
-from .snapshot import Snapshot, snapshot
+from .errors import DiscoverError
+
+# Pulumi, the program and the resources load when the command runs, so the parser stays light.
+if TYPE_CHECKING:
+    from .adopt import Adoption
+    from .plan import Record
+    from .snapshot import Snapshot
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_STATE = Path.home() / ".balena-pulumi"
-
-
-class DiscoverFailed(BalenaPulumiError):
-    """Discovery stopped; the message says why and what to do."""
 
 
 @dataclass
@@ -66,7 +66,7 @@ class StackWorkspace:
         self.env = offline_env(self.bin_dir, self.home, backend)
         self.project_name = (yaml.safe_load((project_dir / "Pulumi.yaml").read_text()) or {}).get("name")
         if not self.project_name:
-            raise DiscoverFailed(f"balena-pulumi discover: {project_dir / 'Pulumi.yaml'} has no project name")
+            raise DiscoverError(f"balena-pulumi discover: {project_dir / 'Pulumi.yaml'} has no project name")
 
     def _options(self):
         from pulumi import automation as auto
@@ -149,12 +149,16 @@ def discover(
     from balena_pulumi.client import BalenaError, NotFound
     from balena_pulumi.client.services.inventory import read_organization
 
+    from .adopt import adopt
+    from .plan import plan
+    from .snapshot import snapshot
+
     try:
         inventory = read_organization(client, organization, fleets=fleets)
     except NotFound as exc:
-        raise DiscoverFailed(f"balena-pulumi discover: {exc}") from None
+        raise DiscoverError(f"balena-pulumi discover: {exc}") from None
     except BalenaError as exc:
-        raise DiscoverFailed(f"balena-pulumi discover: reading organization {organization!r} failed: {exc}") from None
+        raise DiscoverError(f"balena-pulumi discover: reading organization {organization!r} failed: {exc}") from None
     snap = snapshot(inventory)
     for _ in range(3):
         records, _spec = plan(snap.config, snap.secrets)
@@ -162,8 +166,8 @@ def discover(
         if not adoption.duplicates:
             break
         _drop_duplicates(snap, adoption)
-    else:  # pragma: no cover - each round removes every duplicate it can
-        raise DiscoverError("resource names still collide after removing duplicates")
+    else:  # each round removes every duplicate it can; a third round with some left is a bug
+        raise DiscoverError("balena-pulumi discover: resource names still collide after removing duplicates")
     return Result(snapshot=snap, records=records, adoption=adoption)
 
 
@@ -173,7 +177,7 @@ def _drop_duplicates(snap: Snapshot, adoption: Adoption) -> None:
     for record, obj in adoption.duplicates:
         item = snap.items.get((obj.kind, obj.id)) if obj is not None else None
         if obj is None or item is None:
-            raise DiscoverFailed(
+            raise DiscoverError(
                 f"balena-pulumi discover: the root program would register two {record.kind} resources named "
                 f"{record.name!r}; its resource names cannot tell these objects apart (see docs/adopt.md, "
                 "'Limits'): use --fleet to leave one of them out, or rename one in the dashboard"
@@ -258,7 +262,10 @@ def summary(result: Result, *, organization: str, stack: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pulumi import automation as auto
+
     from balena_pulumi.client import BalenaClient
+    from balena_pulumi.engine import EngineNotFound
 
     project_dir: Path = args.project_dir
     stack: str = args.stack
@@ -285,8 +292,17 @@ def run(args: argparse.Namespace) -> int:
             result = discover(client, args.organization, fleets=args.fleet, managed=managed)
         result.written = write_outputs(result, project_dir=project_dir, stack=stack, fmt=args.format,
                                        protect=not args.no_protect, workspace=workspace)
-    except (BalenaPulumiError, DiscoverError) as exc:
+    except BalenaPulumiError as exc:
         print(str(exc), file=sys.stderr)
+        return 1
+    except EngineNotFound as exc:
+        print(f"balena-pulumi discover: {exc}", file=sys.stderr)
+        return 1
+    except auto.errors.CommandError as exc:
+        # The Pulumi CLI refused to open the stack or to set its config (a wrong passphrase, say).
+        detail = (getattr(exc, "stderr", None) or str(exc)).strip().splitlines()
+        print(f"balena-pulumi discover: the Pulumi CLI failed on stack {stack!r}: {detail[-1] if detail else exc}",
+              file=sys.stderr)
         return 1
     print(summary(result, organization=args.organization, stack=stack))
     print("Wrote " + ", ".join(str(p) for p in result.written) + ".")

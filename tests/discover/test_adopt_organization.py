@@ -312,3 +312,18 @@ def _decrypted(project: Project, name: str) -> str:
 
     secrets = json.loads(stack.get_all_config()["balena-org:secrets"].value)
     return secrets["fleets"]["fleet-000"]["variables"][name]
+
+
+def test_mistakes_reach_the_user_as_one_plain_line_and_write_nothing(project, clean_sandbox):
+    missing = project.discover("nope", check=False)
+    assert (missing.returncode, missing.stderr) == (
+        1, "balena-pulumi discover: no organization with handle 'nope' is visible to this token\n")
+    no_fleet = project.discover("acme", "--fleet", "staging", "nowhere", check=False)
+    assert (no_fleet.returncode, no_fleet.stderr) == (
+        1, "balena-pulumi discover: organization 'acme' has no fleet 'nowhere' visible to this token\n")
+    project.env.pop("BALENA_API_KEY")
+    no_token = project.discover("acme", check=False)
+    assert (no_token.returncode, no_token.stderr) == (
+        2, "balena-pulumi discover: set BALENA_API_KEY to a balena API key or session token\n")
+    assert not project.stack_path.exists()
+    assert project.writes() == []

@@ -10,7 +10,8 @@ import pytest
 from balena_pulumi.client import BalenaClient, NotFound
 from balena_pulumi.client.services.inventory import read_organization
 from balena_pulumi.discover.adopt import adopt
-from balena_pulumi.discover.command import DiscoverFailed, discover
+from balena_pulumi.discover.command import discover
+from balena_pulumi.discover.errors import DiscoverError
 from balena_pulumi.discover.plan import Record
 from balena_pulumi.discover.snapshot import FoundObject, snapshot
 from balena_pulumi.sandbox import seed
@@ -88,7 +89,7 @@ def test_fleet_narrows_the_fleet_objects_and_an_unknown_name_is_refused(clean_sa
 
 
 def test_an_unknown_organization_is_one_plain_message(clean_sandbox, client):
-    with pytest.raises(DiscoverFailed) as failure:
+    with pytest.raises(DiscoverError) as failure:
         discover(client, "nope")
     assert str(failure.value) == "balena-pulumi discover: no organization with handle 'nope' is visible to this token"
 
