@@ -226,7 +226,7 @@ def write_outputs(
         salt, secure = workspace.encrypt(workspace.project_name, "secrets", snap.secrets)
         document = {"encryptionsalt": salt, "config": {f"{workspace.project_name}:secrets": secure}}
     stack_path.write_text(
-        f"# Secret values of the program in __main__.py (`balena-pulumi discover --format python`).\n"
+        "# Secret values of the program in __main__.py (`balena-pulumi discover --format python`).\n"
         + yaml.safe_dump(document or {"config": {}}, sort_keys=False, width=110)
     )
     return [main_path, stack_path]

@@ -18,8 +18,14 @@ from balena_pulumi.sandbox import seed
 from .cli import Project, engine_summary
 from .orgs import SECRET_VALUES, add_every_kind, generated_seed
 
-# Every kind of object the package manages; FleetEnvVars is a way of managing FleetEnvVar objects.
-OBJECT_KINDS = sorted(set(tokens.KINDS) - set(tokens.BULK_VARIABLE_KINDS))
+# Every kind of object the package manages (bulk kinds such as FleetEnvVars manage several of these at once;
+# discover counts objects, whatever resources the program makes of them).
+OBJECT_KINDS = sorted([
+    "Organization", "OrganizationMember", "OrganizationInvite", "ApiKey", "SshKey", "Fleet", "FleetPin",
+    "FleetEnvVar", "FleetConfigVar", "FleetBuildVar", "ServiceEnvVar", "FleetTag", "ReleaseTag", "FleetMember",
+    "FleetInvite", "ProvisioningKey", "DeviceEnvVar", "DeviceConfigVar", "DeviceServiceEnvVar", "DeviceTag",
+    "DevicePin",
+])
 
 
 def _client(sandbox) -> BalenaClient:
