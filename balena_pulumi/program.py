@@ -39,6 +39,7 @@ Invalid config fails before any resource is registered, naming the config key, t
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pulumi
@@ -230,7 +231,10 @@ def parse_spec(raw: dict[str, Any]) -> OrganizationSpec:
     if raw.get("organization") is None:
         raise ConfigError(f"{NAMESPACE}:organization is required: the handle of the organization to manage")
     raw = dict(raw)
-    pairs = merge_secrets(raw, raw.pop("secrets", None))
+    secrets = raw.pop("secrets", None)
+    if secrets is not None:
+        raw = copy.deepcopy(raw)  # the secret values join the caller's fleet and device items otherwise
+    pairs = merge_secrets(raw, secrets)
     try:
         spec = OrganizationSpec.model_validate(raw)
     except ValidationError as exc:
