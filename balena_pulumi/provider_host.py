@@ -93,6 +93,36 @@ def serialized_provider(kind: str) -> str | None:
     return serialize_provider(provider_class())
 
 
+def secret_properties(kind: str) -> frozenset[str]:
+    """Inputs of a balena kind that may hold a secret (declared with ``fields.field(secret=True)``)."""
+    from balena_pulumi.resources import REGISTRY, provider_class
+    from balena_pulumi.resources.fields import secret_fields
+
+    if kind not in REGISTRY:
+        return frozenset()
+    return secret_fields(provider_class(kind).args_model)
+
+
+# The engine's marker for a secret value in a protobuf Struct (the SDK's ``rpc`` module writes the same).
+SIG_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+
+
+def mark_secret(struct: Any, name: str) -> None:
+    """Wrap the property ``name`` of a protobuf Struct in the engine's secret marker (if present and plain)."""
+    if name not in struct.fields:
+        return
+    value = struct.fields[name]
+    if value.HasField("struct_value") and value.struct_value.fields.get(SIG_KEY) is not None:
+        return  # already a secret
+    from google.protobuf import struct_pb2
+
+    wrapper = struct_pb2.Struct()
+    wrapper.fields[SIG_KEY].string_value = SECRET_SIG
+    wrapper.fields["value"].CopyFrom(value)
+    struct.fields[name].struct_value.CopyFrom(wrapper)
+
+
 def is_import_read(request: Any) -> bool:
     """A Read with an id but neither prior state nor inputs: what the engine sends for `import_`."""
     return bool(request.id) and not request.properties.fields and not request.inputs.fields
@@ -508,6 +538,13 @@ class HostServicer:
             # engine would take for a provider that cannot import; an empty response makes it say that
             # the resource with this id does not exist.
             return type(response)()
+        # The engine keeps what an import reads as the resource's state, without looking at the program's
+        # inputs: a value the program passes as a secret would stay in the state in plaintext until the
+        # next `up`. The import cannot know which values are secret, so every input that may hold one (the
+        # kind declares it) is kept as a secret; the next `up` takes the program's own inputs.
+        for name in secret_properties(rtype[len(TYPE_PREFIX) :]):
+            mark_secret(response.properties, name)
+            mark_secret(response.inputs, name)
         return response
 
     def Diff(self, request: Any, context: Any) -> Any:  # noqa: N802

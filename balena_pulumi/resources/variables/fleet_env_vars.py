@@ -71,6 +71,14 @@ class FleetEnvVarsProvider(BalenaProvider):
     def describe(self, inputs: Mapping[str, Any]) -> str:
         return f"FleetEnvVars {inputs.get('fleet')}"
 
+    def natural_key(self, inputs: Mapping[str, Any]) -> str | None:
+        # The names of the map belong in the id: a bare slug would adopt every variable of the fleet,
+        # including ones made after the id was written, and the first update would delete those.
+        variables = inputs.get("variables")
+        if isinstance(variables, Mapping) and variables:
+            return f"{inputs.get('fleet')}:{','.join(sorted(variables))}"
+        return super().natural_key(inputs)
+
     def api(self, client: BalenaClient):
         return client.variables(FAMILY)
 
