@@ -47,14 +47,19 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from balena_pulumi import resources as r
 from balena_pulumi.resources import tokens
-from balena_pulumi.resources.errors import ResourceError
+from balena_pulumi.resources.errors import ProgramError
+from balena_pulumi.resources.fields import quote
 from balena_pulumi.resources.fleets.fleet import FLEET_CLASSES, check_app_name
 
 NAMESPACE = "balena-org"
 
 
-class ConfigError(ResourceError):
+class ConfigError(ProgramError):
     """The stack config does not describe a valid organization (reported without a traceback)."""
+
+    def __init__(self, detail: str) -> None:
+        # One problem per line, under the headline.
+        super().__init__("invalid stack config:", "\n".join(f"  {line.strip()}" for line in detail.splitlines()))
 
 
 class _Spec(BaseModel):
@@ -339,10 +344,11 @@ def _describe(exc: ValidationError) -> str:
         key = next((k for k, f in _KEYS.items() if f == loc[0]), str(loc[0]))
         where = f"{NAMESPACE}:{key}" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc[1:])
         msg = err["msg"].removeprefix("Value error, ")
-        if "input" in err and err.get("type") not in ("missing",) and isinstance(err["input"], (str, int)):
-            msg += f" (got {err['input']!r})"
+        shown = err.get("input")
+        if err.get("type") != "missing" and isinstance(shown, (str, int)) and f"got {shown!r}" not in msg:
+            msg += f" (got {quote(shown)})"
         lines.append(f"  {where}: {msg}")
-    return "invalid stack config:\n" + "\n".join(lines)
+    return "\n".join(lines)
 
 
 def _slug_name(text: str) -> str:

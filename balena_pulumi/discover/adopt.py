@@ -51,6 +51,7 @@ def adopt(
         pool.setdefault(obj.kind, []).append(obj)
     result = Adoption()
     seen: set[tuple[str, str]] = set()
+    matched: list[tuple[Record, FoundObject | None, str | None]] = []
     for record in records:
         match: FoundObject | None = None
         import_id = record.natural_key
@@ -61,6 +62,11 @@ def adopt(
             if match is not None:
                 candidates.remove(match)
                 import_id = str(match.id)
+        matched.append((record, match, import_id))
+    # The program registers resources in no fixed order; of two that share a name, the older object (lower
+    # id) is the one kept, whatever order the registrations arrived in.
+    matched.sort(key=lambda m: (m[0].kind, m[0].name, m[1].id if m[1] is not None else float("inf")))
+    for record, match, import_id in matched:
         if (record.kind, record.name) in seen:
             result.duplicates.append((record, match))
             continue

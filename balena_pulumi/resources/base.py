@@ -190,6 +190,13 @@ class BalenaProvider(ResourceProvider):
             return f"{self.kind} {self.import_id.format(inputs)}"
         return self.kind
 
+    def validate_local(self, inputs: Mapping[str, Any], olds: Mapping[str, Any]) -> list[str]:
+        """Rules beyond the args model that need no request (e.g. an expiry in the future), as failure lines.
+
+        They run before any remote check, so input they refuse never reaches the API.
+        """
+        return []
+
     def validate_remote(self, client: BalenaClient, args: Any, changed: set[str]) -> list[str]:
         """Checks that need the API (parents exist, roles...), GET requests only, for changed inputs.
 
@@ -317,6 +324,9 @@ class BalenaProvider(ResourceProvider):
         if lines or args is None:
             return self._result(raw, lines)
         inputs = args.model_dump(mode="json")
+        lines = self.validate_local(inputs, olds)
+        if lines:
+            return self._result(inputs, lines)
         old_inputs = {k: olds.get(k) for k in fields} if olds else {}
         changed = {k for k in inputs if not olds or inputs[k] != old_inputs.get(k)}
         if changed:
@@ -331,7 +341,12 @@ class BalenaProvider(ResourceProvider):
     def _result(self, inputs: dict[str, Any], lines: list[str]) -> CheckResult:
         # No failure names its property: the engine would print the value next to it, in plaintext even
         # for a secret. Each line starts with the field instead.
-        return CheckResult(inputs, [CheckFailure("", line) for line in lines])
+        if not lines:
+            return CheckResult(inputs, [])
+        # One failure for all lines, its first line a short headline: the engine's progress display shows
+        # only that first line, and the lines themselves appear once, under Diagnostics.
+        count = f"{len(lines)} invalid inputs" if len(lines) > 1 else "invalid input"
+        return CheckResult(inputs, [CheckFailure("", "\n".join([f"{count}:", *lines]))])
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed: set[str] = set()

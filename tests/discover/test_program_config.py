@@ -52,7 +52,7 @@ def test_secret_values_join_the_scope_they_belong_to():
 def test_bad_secrets_config_names_the_path_and_the_rule(secrets, message):
     with pytest.raises(ConfigError) as failure:
         parse_spec(_raw(secrets=secrets))
-    assert str(failure.value) == message
+    assert str(failure.value) == f"invalid stack config:\n  {message}"
 
 
 def test_adopt_names_kinds_the_package_has():

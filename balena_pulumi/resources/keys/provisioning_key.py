@@ -15,13 +15,12 @@ from typing import Annotated, Any, Optional
 
 import pulumi
 from pulumi import dynamic
-from pulumi.dynamic import CheckResult
 from pydantic import AfterValidator
 
 from balena_pulumi.client import BalenaClient, Forbidden, Unauthorized
 
 from .. import refs
-from ..base import Args, Replacement, is_unknown, resource_props
+from ..base import Args, Replacement, resource_props
 from ..errors import ResourceError
 from ..fields import Change, check_identifier, check_text, field
 from ._expiry import (
@@ -71,11 +70,8 @@ class ProvisioningKeyProvider(ExpiringKeyProvider):
     def describe(self, inputs: Mapping[str, Any]) -> str:
         return f"ProvisioningKey {inputs.get('fleet')}:{inputs.get('name') or '(unnamed)'}"
 
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        result = super().check(olds, news)
-        if result.failures or any(is_unknown(v) for v in result.inputs.values()):
-            return result  # unknowns: checked again when known
-        return self._result(result.inputs, expiry_failure(result.inputs, olds))
+    def validate_local(self, inputs: Mapping[str, Any], olds: Mapping[str, Any]) -> list[str]:
+        return expiry_failure(inputs, olds)
 
     def validate_remote(self, client: BalenaClient, args: ProvisioningKeyArgs, changed: set[str]) -> list[str]:
         if "fleet" not in changed:

@@ -208,9 +208,12 @@ class TagProvider(BalenaProvider):
 
     def update_object(self, client: BalenaClient, id_: str, olds: Mapping[str, Any], args: Any) -> dict[str, Any]:
         # A parent change that reaches here names the same parent (diff judged it): refresh its outputs.
-        parent_inputs = ("device",) if self.scope.api_kind == "device" else ("fleet", *refs.RELEASE_SELECTORS)
         new_inputs = args.model_dump(mode="json")
-        if any(new_inputs.get(f) != olds.get(f) for f in parent_inputs):
+        field = "device" if self.scope.api_kind == "device" else "fleet"
+        moved = new_inputs.get(field) != olds.get(field)
+        if self.scope.api_kind == "release" and not refs.same_release(olds, new_inputs):
+            moved = True
+        if moved:
             _, parent = self.resolve_parent(client, args)
         else:
             keep = ("device_id",) if self.scope.api_kind == "device" else ("fleet_id",)
