@@ -95,9 +95,9 @@ def test_a_miss_raises_a_lookup_error_naming_what_was_not_found(env_credentials,
     with pytest.raises(lookups.BalenaLookupError) as failure:
         call()
     assert isinstance(failure.value, LookupError) and isinstance(failure.value, BalenaPulumiError)
-    assert str(failure.value) == message
+    assert str(failure.value) == f"lookup failed:\n{message}"
 
 
 def test_get_release_needs_exactly_one_of_version_and_commit(env_credentials):
-    with pytest.raises(lookups.BalenaLookupError, match="^get_release: give exactly one of version= and commit=$"):
+    with pytest.raises(lookups.BalenaLookupError, match="^lookup failed:\nget_release: give exactly one of version= and commit=$"):
         lookups.get_release("acme/production")
