@@ -432,7 +432,8 @@ class BalenaProvider(ResourceProvider):
                 f"with other values: {self.adopt_hint(inputs)}"
             )
         found_id = str(found.pop("__id"))
-        return found_id, {k: v for k, v in found.items() if k not in inputs}
+        # Inputs the program left out (the release selectors it did not use) take the found values.
+        return found_id, {k: v for k, v in found.items() if inputs.get(k) is None}
 
     def _can_look_up(self, inputs: Mapping[str, Any]) -> bool:
         return self.natural_key(inputs) is not None or type(self).find_existing is not BalenaProvider.find_existing
@@ -466,7 +467,7 @@ class BalenaProvider(ResourceProvider):
         if not self.holds(args, found):
             raise ResourceError(f"{interrupted}, and the {noun} now exists with other values: {self.adopt_hint(inputs)}")
         found_id = str(found.pop("__id"))
-        return found_id, {**inputs, **{k: v for k, v in found.items() if k not in inputs}}
+        return found_id, {**inputs, **{k: v for k, v in found.items() if inputs.get(k) is None}}
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         if not id_.isdigit() and self.import_id is None:
