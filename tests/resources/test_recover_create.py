@@ -105,3 +105,28 @@ def test_a_kind_without_a_natural_key_says_it_cannot_be_recovered_and_sends_noth
         "again, which creates it"
     )
     assert api.requests() == []
+
+
+def test_a_lost_answer_whose_lookup_fails_too_stays_an_unknown_outcome_for_the_hosts_journal(api):
+    # The host keeps a create noted as `sent` only for an unknown outcome; the next `up` then looks again.
+    from balena_pulumi.client import OutcomeUnknown, clear_clients, get_client
+    from balena_pulumi.provider_host import _outcome_unknown
+
+    [case] = [c for c in CASES if c.kind == "FleetTag"]
+    provider = provider_of("FleetTag")
+    clear_clients()
+    get_client(api.url, api.session_token, max_retries=1, backoff_factor=0.01)  # the provider's, fast retries
+    try:
+        props = checked(provider, case.inputs)  # the fleet is looked up (and cached) here, as in preview
+        api.inject_fault("answer_lost", count=1, methods=["POST"])
+        api.inject_fault("status", status=500, methods=["GET"])
+        with pytest.raises(ResourceError) as failure:
+            provider.create(dict(props))
+    finally:
+        api.clear_faults()
+        clear_clients()
+    assert "create failed with an unknown outcome" in str(failure.value)
+    assert "looking the fleet tag up failed too" in str(failure.value)
+    assert isinstance(failure.value.__cause__, OutcomeUnknown) and _outcome_unknown(failure.value)
+    # The tag was stored: the next run's recover_create takes it.
+    assert provider.recover_create(dict(props))[0].isdigit()

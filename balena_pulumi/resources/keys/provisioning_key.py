@@ -5,7 +5,8 @@ has no ``key`` output: the secret is shown only once). The secret is the output 
 a Pulumi secret. A change of name, description or expiry replaces the key: the new key is created before
 the old one is deleted, so the fleet is never without one. A renamed fleet keeps its keys untouched.
 Delete checks that the key is really gone, because the API answers 200 to a delete that its permissions
-silently narrowed to nothing.
+silently narrowed to nothing. For the same reason (reads narrowed to nothing), the check refuses a login
+that cannot be shown to read the fleet's keys back, before any write (:func:`key_reading_problem`).
 """
 
 from __future__ import annotations
