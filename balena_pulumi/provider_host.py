@@ -400,8 +400,14 @@ class HostServicer:
             return self._inner.Create(request, context)
         earlier = journal.get(urn)
         if earlier is not None:
-            journal.forget(urn)
-            adopted = self._recover(request, earlier)
+            try:
+                adopted = self._recover(request, earlier)
+            except Exception as exc:
+                # A verdict (a conflict, a kind that cannot be recovered) is said once; a lookup that
+                # failed leaves the outcome unknown, for the next run to look again.
+                if not _outcome_unknown(exc):
+                    journal.forget(urn)
+                raise
             if adopted is not None:
                 journal.created(urn, adopted.id, delivered=self._delivered(context))  # until recorded, as below
                 return adopted

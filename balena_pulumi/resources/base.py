@@ -461,7 +461,7 @@ class BalenaProvider(ResourceProvider):
         except BalenaError as exc:
             raise ResourceError(
                 f"{interrupted}, and looking the {noun} up failed ({exc}); run `pulumi up` again"
-            ) from None
+            ) from OutcomeUnknown(cause=exc)  # still unknown: the host keeps its note for the next run
         if found is None:
             return None
         if not self.holds(args, found):

@@ -115,6 +115,16 @@ class RecoveringProvider(ProbeProvider):
         return None
 
 
+class UnsettledProvider(ProbeProvider):
+    """A recovery that cannot look (the API unreachable), then one that finds a conflict."""
+
+    def recover_create(self, props):
+        SEEN.append(("recover_create", provider_context.current()))
+        if props.get("name") == "unreachable":
+            raise BalenaPulumiError("Probe p: looking it up failed") from OutcomeUnknown(cause=TransportError("down"))
+        raise BalenaPulumiError("Probe p: it now exists with other values")
+
+
 class Aborted(Exception):
     pass
 
@@ -383,6 +393,17 @@ def test_a_create_whose_outcome_is_unknown_asks_the_provider_to_find_the_object(
     assert journal.get(PROBE_URN)["state"] == "sent"
     response = host.Create(create_request(RecoveringProvider(), mode="ok", name="a"), Context())
     assert response.id == "9" and len(called("recover_create")) == 1 and len(called("create")) == 1
+
+
+def test_a_recovery_that_could_not_look_keeps_the_note_and_a_verdict_is_said_once(host, journal):
+    journal.sent(PROBE_URN)
+    with pytest.raises(Aborted):
+        host.Create(create_request(UnsettledProvider(), mode="ok", name="unreachable"), Context())
+    assert journal.get(PROBE_URN)["state"] == "sent"  # still unknown: the next run looks again
+    with pytest.raises(Aborted):
+        host.Create(create_request(UnsettledProvider(), mode="ok", name="other"), Context())
+    assert journal.get(PROBE_URN) is None
+    assert len(called("recover_create")) == 2 and called("create") == []
 
 
 def test_a_clean_failure_leaves_nothing_to_recover(host, journal):

@@ -130,3 +130,28 @@ def test_a_lost_answer_whose_lookup_fails_too_stays_an_unknown_outcome_for_the_h
     assert isinstance(failure.value.__cause__, OutcomeUnknown) and _outcome_unknown(failure.value)
     # The tag was stored: the next run's recover_create takes it.
     assert provider.recover_create(dict(props))[0].isdigit()
+
+
+def test_a_recovery_whose_lookup_fails_stays_unknown_so_the_host_keeps_its_note(api):
+    from balena_pulumi.client import clear_clients, get_client
+    from balena_pulumi.provider_host import _outcome_unknown
+
+    [case] = [c for c in CASES if c.kind == "FleetTag"]
+    provider = provider_of("FleetTag")
+    clear_clients()
+    get_client(api.url, api.session_token, max_retries=1, backoff_factor=0.01)
+    try:
+        props = checked(provider, case.inputs)
+        api.inject_fault("status", status=500, methods=["GET"])
+        with pytest.raises(ResourceError) as failure:
+            provider.recover_create(dict(props))
+    finally:
+        api.clear_faults()
+        clear_clients()
+    text = str(failure.value)
+    assert text.startswith(
+        "FleetTag acme/production:owner: an interrupted run sent the create of this fleet tag and never learnt its "
+        "outcome, and looking the fleet tag up failed (GET "
+    )
+    assert text.endswith("500 Internal Server Error: (empty response body)); run `pulumi up` again")
+    assert _outcome_unknown(failure.value)

@@ -72,7 +72,7 @@ def key_reading_problem(client: BalenaClient, fleet: Any, slug: str) -> str | No
     one more on every retry. Refused, before any write.
     """
     try:
-        if client.api_keys.any_of(fleet.actor):
+        if fleet.actor is not None and client.api_keys.any_of(fleet.actor):
             return None
     except (Unauthorized, Forbidden) as exc:
         return (
@@ -124,7 +124,7 @@ class ProvisioningKeyProvider(ExpiringKeyProvider):
 
     def validate_remote(self, client: BalenaClient, args: ProvisioningKeyArgs, changed: set[str]) -> list[str]:
         if not changed:
-            return []  # every change but a fleet's new name replaces the key: a create follows
+            return []  # any change but a renamed fleet replaces the key: a create follows
         fleet = refs.fleet(client, args.fleet)
         problem = key_reading_problem(client, fleet, args.fleet)
         return [problem] if problem else []
