@@ -123,8 +123,8 @@ class ProvisioningKeyProvider(ExpiringKeyProvider):
         return self._result(result.inputs, expiry_failure(result.inputs, olds))
 
     def validate_remote(self, client: BalenaClient, args: ProvisioningKeyArgs, changed: set[str]) -> list[str]:
-        if not changed:
-            return []  # any change but a renamed fleet replaces the key: a create follows
+        if "fleet" not in changed:
+            return []  # a new key, or one for another fleet; a replacement in the same fleet reads back as before
         fleet = refs.fleet(client, args.fleet)
         problem = key_reading_problem(client, fleet, args.fleet)
         return [problem] if problem else []
