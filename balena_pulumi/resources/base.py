@@ -449,7 +449,9 @@ class BalenaProvider(ResourceProvider):
         args = self.args_model.model_validate(self.inputs_of(props))
         inputs = args.model_dump(mode="json")
         noun = self.noun or "object"
-        interrupted = f"{self.describe(inputs)}: an interrupted run sent the create of this {noun} and never learnt its outcome"
+        interrupted = (
+            f"{self.describe(inputs)}: an interrupted run sent the create of this {noun} and never learnt its outcome"
+        )
         if not self._can_look_up(inputs):
             raise ResourceError(
                 f"{interrupted}; a {noun} has no natural key to look it up by, so it cannot be recovered "
@@ -465,7 +467,9 @@ class BalenaProvider(ResourceProvider):
         if found is None:
             return None
         if not self.holds(args, found):
-            raise ResourceError(f"{interrupted}, and the {noun} now exists with other values: {self.adopt_hint(inputs)}")
+            raise ResourceError(
+                f"{interrupted}, and the {noun} now exists with other values: {self.adopt_hint(inputs)}"
+            )
         found_id = str(found.pop("__id"))
         return found_id, {**inputs, **{k: v for k, v in found.items() if inputs.get(k) is None}}
 
