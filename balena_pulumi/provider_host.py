@@ -26,7 +26,7 @@ methods) and serves it itself, adding what the stock server lacks:
   process was the host's parent; its gRPC port stops answering) and exits after letting calls in flight
   finish (at most :data:`ENGINE_GONE_GRACE` seconds), instead of lingering for many minutes.
 * **Creates the engine never heard of**: the host notes each create it passes on (a small file per
-  resource, see :class:`CreateJournal`). When the engine vanished before it could receive the result,
+  resource, see :class:`CreateJournal`). When the engine vanished before it could record the result,
   the next `Create` of the same URN adopts that object (read back, GETs only) instead of creating a
   second one; when the provider itself died mid-create, the next `Create` asks the provider's
   `recover_create(props)` (if it has one) to find the object by its natural key.
@@ -188,12 +188,13 @@ class CreateJournal:
 
     * ``{"state": "sent"}`` while a create is in flight (it stays if the process dies mid-call, or if the
       create ended in an unknown outcome);
-    * ``{"state": "created", "id": ...}`` when the create succeeded but the engine was gone before the
-      answer could reach it.
+    * ``{"state": "created", "id": ..., "delivered": ...}`` when the create succeeded, whether or not the
+      answer reached the engine (``delivered``): a delivered answer is not yet a recorded one, since the
+      engine writes its checkpoint after receiving it.
 
-    A create whose answer was delivered, or that failed cleanly, leaves nothing. Any later call that
-    shows the engine knows the resource (Diff, Read, Update, Delete of that URN) clears its file. The
-    files hold no property values (outputs may be secrets), only the URN, the state, the id and a time.
+    A create that failed cleanly leaves nothing. Any later call that shows the engine knows the resource
+    (Diff, Read, Update, Delete of that URN) clears its file. The files hold no property values (outputs
+    may be secrets), only the URN, the state, the id and a time.
     """
 
     MAX_AGE = 14 * 24 * 3600
@@ -243,8 +244,8 @@ class CreateJournal:
     def sent(self, urn: str) -> None:
         self._write(urn, {"state": "sent"})
 
-    def created(self, urn: str, id_: str) -> None:
-        self._write(urn, {"state": "created", "id": id_})
+    def created(self, urn: str, id_: str, delivered: bool = False) -> None:
+        self._write(urn, {"state": "created", "id": id_, "delivered": delivered})
 
     def forget(self, urn: str) -> None:
         try:
@@ -429,9 +430,16 @@ class HostServicer:
             return self._inner.Create(request, context)
         earlier = journal.get(urn)
         if earlier is not None:
-            journal.forget(urn)
-            adopted = self._recover(request, earlier)
+            try:
+                adopted = self._recover(request, earlier)
+            except Exception as exc:
+                # A verdict (a conflict, a kind that cannot be recovered) is said once; a lookup that
+                # failed leaves the outcome unknown, for the next run to look again.
+                if not _outcome_unknown(exc):
+                    journal.forget(urn)
+                raise
             if adopted is not None:
+                journal.created(urn, adopted.id, delivered=self._delivered(context))  # until recorded, as below
                 return adopted
         journal.sent(urn)
         try:
@@ -440,10 +448,10 @@ class HostServicer:
             if not _outcome_unknown(exc):
                 journal.forget(urn)  # a clean failure: nothing was created
             raise
-        if self._delivered(context):
-            journal.forget(urn)
-        else:
-            journal.created(urn, response.id)
+        # Kept even when the answer reached the engine: the engine records a create in its checkpoint only
+        # after receiving it, and a CLI killed in between forgets an object that exists. The record goes
+        # with the engine's next call about this URN, which shows that the engine knows the resource.
+        journal.created(urn, response.id, delivered=self._delivered(context))
         return response
 
     def _delivered(self, context: Any) -> bool:

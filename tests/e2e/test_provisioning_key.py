@@ -11,8 +11,10 @@ from balena_pulumi.client import BalenaClient
 from balena_pulumi.resources.base import BalenaResourceError
 from balena_pulumi.resources.keys.provisioning_key import ProvisioningKey, ProvisioningKeyProvider
 
+from tests.resources.test_key_readback import UNCONFIRMED
+
 from .cases import Case, numeric
-from .harness import problem
+from .harness import Deployment, problem
 
 # How an existing object of this kind is adopted (tests/e2e/test_import.py runs it).
 IMPORT_CASE = Case(
@@ -136,6 +138,23 @@ def test_a_delete_the_api_silently_ignores_is_reported_instead_of_leaking_the_ke
     assert text.startswith("ProvisioningKey acme/staging:factory-line-1: the API accepted the delete but the key still exists")
     assert deployment.stack.outputs()["key"].value not in text
     assert key_id in fleet_key_ids(deployment)
+
+
+def test_a_login_not_shown_to_read_the_fleets_keys_is_refused_in_preview_and_up_before_any_write(
+    clean_sandbox, pulumi_bin, tmp_path
+):
+    # An organization member developing on the fleet: on a server that hides keys (open-balena) the fleet's
+    # keys are an empty list to it, exactly as here before the fleet has a key.
+    admin = BalenaClient(clean_sandbox.url, clean_sandbox.session_token)
+    admin.fleet_members.create(admin.fleets.get_by_slug("acme/staging").id, "bob", "developer")
+    bob = Deployment(clean_sandbox, pulumi_bin, tmp_path, token=clean_sandbox.tokens_for("bob")["session_token"])
+    clean_sandbox.clear_requests()
+    for step in (bob.preview, bob.up):
+        with pytest.raises(auto.errors.CommandError) as failure:
+            step(key_program())
+        assert problem("ProvisioningKey", "prov", UNCONFIRMED) in str(failure.value), str(failure.value)
+    assert bob.writes() == []
+    assert fleet_key_ids(bob) == set()
 
 
 @pytest.mark.parametrize(
