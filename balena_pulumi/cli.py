@@ -35,7 +35,13 @@ def _add_stack_commands(sub) -> None:
     add_parser(sub)
 
 
-SUBCOMMANDS = [_add_sandbox, _add_stack_commands]
+def _add_discover(sub) -> None:
+    from balena_pulumi.discover.command import add_parser
+
+    add_parser(sub)
+
+
+SUBCOMMANDS = [_add_sandbox, _add_stack_commands, _add_discover]
 
 
 def build_parser() -> argparse.ArgumentParser:

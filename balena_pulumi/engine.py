@@ -102,10 +102,46 @@ def offline_env(bin_dir: Path, home: Path, backend_dir: Path, extra: dict[str, s
     return env
 
 
+def report_program_errors_once() -> None:
+    """Make inline programs report a ``pulumi.RunError`` once, as a program run by ``pulumi up`` does.
+
+    The Automation API's inline language server logs a ``RunError``'s message and also returns it as the
+    run's error, which the engine prints a second time ("an unhandled error occurred: ..."). The language
+    protocol has a flag for "the program has reported its error already" (``bail``); this answers with it
+    for ``RunError``s (every error of this package is one), so a bad stack config or two resources managing
+    one variable read as one message. Other errors (a bug's traceback) are left as the SDK reports them.
+    Applied once per process; the SDK's server is used unchanged otherwise.
+    """
+    try:
+        from pulumi.automation import _server, _stack
+    except ImportError:  # another SDK layout: messages are printed twice, nothing worse
+        return
+    base = getattr(_stack, "LanguageServer", None)
+    if base is None or getattr(base, "reports_once", False):
+        return
+
+    class OnceLanguageServer(base):  # type: ignore[misc, valid-type]
+        reports_once = True
+
+        def Run(self, request, context):  # noqa: N802 (gRPC method name)
+            result = super().Run(request, context)
+            error = result.error
+            if error and not error.startswith(("python inline source runtime error:", "RPC error:")):
+                return type(result)(bail=True)
+            return result
+
+    _stack.LanguageServer = OnceLanguageServer
+    del _server
+
+
+report_program_errors_once()
+
+
 __all__ = [
     "EngineNotFound",
     "find_bin_dir",
     "offline_env",
     "pulumi_command",
+    "report_program_errors_once",
     "required_version",
 ]

@@ -27,7 +27,7 @@ methods) and serves it itself, adding what the stock server lacks:
   process was the host's parent; its gRPC port stops answering) and exits after letting calls in flight
   finish (at most :data:`ENGINE_GONE_GRACE` seconds), instead of lingering for many minutes.
 * **Creates the engine never heard of**: the host notes each create it passes on (a small file per
-  resource, see :class:`CreateJournal`). When the engine vanished before it could receive the result,
+  resource, see :class:`CreateJournal`). When the engine vanished before it could record the result,
   the next `Create` of the same URN adopts that object (read back, GETs only) instead of creating a
   second one; when the provider itself died mid-create, the next `Create` asks the provider's
   `recover_create(props)` (if it has one) to find the object by its natural key.
@@ -101,6 +101,36 @@ def serialized_provider(kind: str) -> str | None:
     return serialize_provider(provider_class())
 
 
+def secret_properties(kind: str) -> frozenset[str]:
+    """Inputs of a balena kind that may hold a secret (declared with ``fields.field(secret=True)``)."""
+    from balena_pulumi.resources import REGISTRY, provider_class
+    from balena_pulumi.resources.fields import secret_fields
+
+    if kind not in REGISTRY:
+        return frozenset()
+    return secret_fields(provider_class(kind).args_model)
+
+
+# The engine's marker for a secret value in a protobuf Struct (the SDK's ``rpc`` module writes the same).
+SIG_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+
+
+def mark_secret(struct: Any, name: str) -> None:
+    """Wrap the property ``name`` of a protobuf Struct in the engine's secret marker (if present and plain)."""
+    if name not in struct.fields:
+        return
+    value = struct.fields[name]
+    if value.HasField("struct_value") and value.struct_value.fields.get(SIG_KEY) is not None:
+        return  # already a secret
+    from google.protobuf import struct_pb2
+
+    wrapper = struct_pb2.Struct()
+    wrapper.fields[SIG_KEY].string_value = SECRET_SIG
+    wrapper.fields["value"].CopyFrom(value)
+    struct.fields[name].struct_value.CopyFrom(wrapper)
+
+
 def is_import_read(request: Any) -> bool:
     """A Read with an id but neither prior state nor inputs: what the engine sends for `import_`."""
     return bool(request.id) and not request.properties.fields and not request.inputs.fields
@@ -166,12 +196,13 @@ class CreateJournal:
 
     * ``{"state": "sent"}`` while a create is in flight (it stays if the process dies mid-call, or if the
       create ended in an unknown outcome);
-    * ``{"state": "created", "id": ...}`` when the create succeeded but the engine was gone before the
-      answer could reach it.
+    * ``{"state": "created", "id": ..., "delivered": ...}`` when the create succeeded, whether or not the
+      answer reached the engine (``delivered``): a delivered answer is not yet a recorded one, since the
+      engine writes its checkpoint after receiving it.
 
-    A create whose answer was delivered, or that failed cleanly, leaves nothing. Any later call that
-    shows the engine knows the resource (Diff, Read, Update, Delete of that URN) clears its file. The
-    files hold no property values (outputs may be secrets), only the URN, the state, the id and a time.
+    A create that failed cleanly leaves nothing. Any later call that shows the engine knows the resource
+    (Diff, Read, Update, Delete of that URN) clears its file. The files hold no property values (outputs
+    may be secrets), only the URN, the state, the id and a time.
     """
 
     MAX_AGE = 14 * 24 * 3600
@@ -221,8 +252,8 @@ class CreateJournal:
     def sent(self, urn: str) -> None:
         self._write(urn, {"state": "sent"})
 
-    def created(self, urn: str, id_: str) -> None:
-        self._write(urn, {"state": "created", "id": id_})
+    def created(self, urn: str, id_: str, delivered: bool = False) -> None:
+        self._write(urn, {"state": "created", "id": id_, "delivered": delivered})
 
     def forget(self, urn: str) -> None:
         try:
@@ -433,9 +464,16 @@ class HostServicer:
             return self._inner.Create(request, context)
         earlier = journal.get(urn)
         if earlier is not None:
-            journal.forget(urn)
-            adopted = self._recover(request, earlier)
+            try:
+                adopted = self._recover(request, earlier)
+            except Exception as exc:
+                # A verdict (a conflict, a kind that cannot be recovered) is said once; a lookup that
+                # failed leaves the outcome unknown, for the next run to look again.
+                if not _outcome_unknown(exc):
+                    journal.forget(urn)
+                raise
             if adopted is not None:
+                journal.created(urn, adopted.id, delivered=self._delivered(context))  # until recorded, as below
                 return adopted
         journal.sent(urn)
         try:
@@ -444,10 +482,10 @@ class HostServicer:
             if not _outcome_unknown(exc):
                 journal.forget(urn)  # a clean failure: nothing was created
             raise
-        if self._delivered(context):
-            journal.forget(urn)
-        else:
-            journal.created(urn, response.id)
+        # Kept even when the answer reached the engine: the engine records a create in its checkpoint only
+        # after receiving it, and a CLI killed in between forgets an object that exists. The record goes
+        # with the engine's next call about this URN, which shows that the engine knows the resource.
+        journal.created(urn, response.id, delivered=self._delivered(context))
         return response
 
     def _delivered(self, context: Any) -> bool:
@@ -542,6 +580,13 @@ class HostServicer:
             # engine would take for a provider that cannot import; an empty response makes it say that
             # the resource with this id does not exist.
             return type(response)()
+        # The engine keeps what an import reads as the resource's state, without looking at the program's
+        # inputs: a value the program passes as a secret would stay in the state in plaintext until the
+        # next `up`. The import cannot know which values are secret, so every input that may hold one (the
+        # kind declares it) is kept as a secret; the next `up` takes the program's own inputs.
+        for name in secret_properties(rtype[len(TYPE_PREFIX) :]):
+            mark_secret(response.properties, name)
+            mark_secret(response.inputs, name)
         return response
 
     def Diff(self, request: Any, context: Any) -> Any:  # noqa: N802

@@ -31,14 +31,14 @@ def test_the_demo_stack_config_is_valid_and_covers_every_kind_family():
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ({}, f"{NAMESPACE}:organization is required"),
+        ({}, f"{NAMESPACE}:organization is required: the handle of the organization to manage"),
         (
             {"organization": "acme", "fleets": [{"name": "my fleet", "device_type": "raspberrypi4-64"}]},
-            f"{NAMESPACE}:fleets[0].name: may only contain letters, digits, '_' and '-'",
+            f"{NAMESPACE}:fleets[0].name: may only contain letters, digits, '_' and '-' ([a-zA-Z0-9_-]); got 'my fleet'",
         ),
         (
             {"organization": "acme", "fleets": [{"name": "gateways"}]},
-            "device_type is required for a fleet this stack creates",
+            f"{NAMESPACE}:fleets[0]: fleet 'gateways': device_type is required for a fleet this stack creates",
         ),
         (
             {"organization": "acme", "fleets": [{"name": "gateways", "device_type": "x", "pin": {}}]},
@@ -46,15 +46,15 @@ def test_the_demo_stack_config_is_valid_and_covers_every_kind_family():
         ),
         (
             {"organization": "acme", "fleets": [{"name": "gateways", "device_type": "x", "colour": "red"}]},
-            f"{NAMESPACE}:fleets[0].colour: Extra inputs are not permitted",
+            f"{NAMESPACE}:fleets[0].colour: Extra inputs are not permitted (got 'red')",
         ),
         (
             {"organization": "acme", "fleets": [{"name": "Gateways", "device_type": "x"}, {"name": "gateways", "device_type": "x"}]},
-            "fleet 'gateways' is listed twice",
+            f"{NAMESPACE}:fleets: fleet 'gateways' is listed twice (fleet names are unique, ignoring case)",
         ),
     ],
 )
 def test_invalid_config_names_the_key_the_item_and_the_rule(raw, message):
     with pytest.raises(ConfigError) as failure:
         parse_spec(raw)
-    assert message in str(failure.value)
+    assert str(failure.value) == f"invalid stack config:\n  {message}"

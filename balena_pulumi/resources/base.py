@@ -19,7 +19,8 @@ turns those into Pulumi's check/diff/create/read/update/delete with the engine's
 * ``read`` returns refreshed inputs too and reports a deleted object as gone;
 * a create that hits an object of the same natural key says which import id adopts it; a create whose
   outcome is unknown (the answer was lost) looks the object up by natural key and takes it when it holds
-  exactly what was sent;
+  exactly what was sent; so does ``recover_create``, which the provider host calls for a create an earlier
+  run on this machine sent and never heard back about (``docs/recovery.md``);
 * every error is a ``ResourceError`` whose message reads on its own.
 """
 
@@ -45,6 +46,7 @@ from pulumi.output import Unknown
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from balena_pulumi.client import BalenaClient, BalenaError, Conflict, NotFound, ServerError, TransportError, get_client
+from balena_pulumi.client import OutcomeUnknown
 
 from . import refs
 from .errors import BalenaResourceError, ResourceError
@@ -190,6 +192,13 @@ class BalenaProvider(ResourceProvider):
             return f"{self.kind} {self.import_id.format(inputs)}"
         return self.kind
 
+    def validate_local(self, inputs: Mapping[str, Any], olds: Mapping[str, Any]) -> list[str]:
+        """Rules beyond the args model that need no request (e.g. an expiry in the future), as failure lines.
+
+        They run before any remote check, so input they refuse never reaches the API.
+        """
+        return []
+
     def validate_remote(self, client: BalenaClient, args: Any, changed: set[str]) -> list[str]:
         """Checks that need the API (parents exist, roles...), GET requests only, for changed inputs.
 
@@ -317,6 +326,9 @@ class BalenaProvider(ResourceProvider):
         if lines or args is None:
             return self._result(raw, lines)
         inputs = args.model_dump(mode="json")
+        lines = self.validate_local(inputs, olds)
+        if lines:
+            return self._result(inputs, lines)
         old_inputs = {k: olds.get(k) for k in fields} if olds else {}
         changed = {k for k in inputs if not olds or inputs[k] != old_inputs.get(k)}
         if changed:
@@ -331,7 +343,12 @@ class BalenaProvider(ResourceProvider):
     def _result(self, inputs: dict[str, Any], lines: list[str]) -> CheckResult:
         # No failure names its property: the engine would print the value next to it, in plaintext even
         # for a secret. Each line starts with the field instead.
-        return CheckResult(inputs, [CheckFailure("", line) for line in lines])
+        if not lines:
+            return CheckResult(inputs, [])
+        # One failure for all lines, its first line a short headline: the engine's progress display shows
+        # only that first line, and the lines themselves appear once, under Diagnostics.
+        count = f"{len(lines)} invalid inputs" if len(lines) > 1 else "invalid input"
+        return CheckResult(inputs, [CheckFailure("", "\n".join([f"{count}:", *lines]))])
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed: set[str] = set()
@@ -408,7 +425,7 @@ class BalenaProvider(ResourceProvider):
         it does not exist (so the create may be sent again); an error when it exists with other values."""
         inputs = args.model_dump(mode="json")
         noun = self.noun or "object"
-        if self.natural_key(inputs) is None and type(self).find_existing is BalenaProvider.find_existing:
+        if not self._can_look_up(inputs):
             raise ResourceError(
                 f"{self.describe(inputs)}: create failed with an unknown outcome ({cause}); a {noun} has no "
                 "natural key to look it up by, so check whether it was created before running `pulumi up` again"
@@ -419,7 +436,7 @@ class BalenaProvider(ResourceProvider):
             raise ResourceError(
                 f"{self.describe(inputs)}: create failed with an unknown outcome ({cause}), and looking the "
                 f"{noun} up failed too ({exc}); run `pulumi up` again"
-            ) from None
+            ) from (cause if isinstance(cause, OutcomeUnknown) else None)  # the host keeps it to recover
         if found is None:
             if last:
                 raise self._fail("create", inputs, cause)
@@ -430,7 +447,46 @@ class BalenaProvider(ResourceProvider):
                 f"with other values: {self.adopt_hint(inputs)}"
             )
         found_id = str(found.pop("__id"))
-        return found_id, {k: v for k, v in found.items() if k not in inputs}
+        # Inputs the program left out (the release selectors it did not use) take the found values.
+        return found_id, {k: v for k, v in found.items() if inputs.get(k) is None}
+
+    def _can_look_up(self, inputs: Mapping[str, Any]) -> bool:
+        return self.natural_key(inputs) is not None or type(self).find_existing is not BalenaProvider.find_existing
+
+    def recover_create(self, props: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+        """Called by the provider host when this machine's journal shows that an earlier run sent the create
+        of this very resource (same URN) and never learnt its outcome: the provider process died mid-call.
+
+        Returns ``(id, outputs)`` as ``create`` would when the object exists by natural key and holds
+        exactly these inputs; None when it does not exist (the host then creates it). An object with other
+        values, or a kind with no natural key to look it up by, is an error: nothing is taken over on a guess.
+        """
+        args = self.args_model.model_validate(self.inputs_of(props))
+        inputs = args.model_dump(mode="json")
+        noun = self.noun or "object"
+        interrupted = (
+            f"{self.describe(inputs)}: an interrupted run sent the create of this {noun} and never learnt its outcome"
+        )
+        if not self._can_look_up(inputs):
+            raise ResourceError(
+                f"{interrupted}; a {noun} has no natural key to look it up by, so it cannot be recovered "
+                f"automatically: check whether it was created (delete it, or adopt it by its numeric id with "
+                "import_), then run `pulumi up` again, which creates it"
+            )
+        try:
+            found = self.find_existing(self.client(), args)
+        except BalenaError as exc:
+            raise ResourceError(
+                f"{interrupted}, and looking the {noun} up failed ({exc}); run `pulumi up` again"
+            ) from OutcomeUnknown(cause=exc)  # still unknown: the host keeps its note for the next run
+        if found is None:
+            return None
+        if not self.holds(args, found):
+            raise ResourceError(
+                f"{interrupted}, and the {noun} now exists with other values: {self.adopt_hint(inputs)}"
+            )
+        found_id = str(found.pop("__id"))
+        return found_id, {**inputs, **{k: v for k, v in found.items() if inputs.get(k) is None}}
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         if not id_.isdigit() and self.import_id is None:

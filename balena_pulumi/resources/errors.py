@@ -18,7 +18,20 @@ class ResourceError(BalenaPulumiError, pulumi.RunError):
     """An expected failure, worded for the person running ``pulumi up``."""
 
 
+class ProgramError(ResourceError):
+    """An error a Pulumi program raises (not the provider): a one-line headline, then the detail.
+
+    The engine prints a program's error twice, once in its live display and once under Diagnostics; the
+    live display shows only the first line. With a headline first, the detail is printed once.
+    """
+
+    def __init__(self, headline: str, detail: str) -> None:
+        super().__init__(f"{headline}\n{detail}")
+        self.headline = headline
+        self.detail = detail
+
+
 # The name earlier releases exported; kept for programs and tests that catch it.
 BalenaResourceError = ResourceError
 
-__all__ = ["ResourceError", "BalenaResourceError"]
+__all__ = ["ResourceError", "ProgramError", "BalenaResourceError"]

@@ -16,15 +16,18 @@ from typing import Any
 
 import pulumi
 
-from .errors import ResourceError
+from .errors import ProgramError
 
 _Key = tuple[str, tuple[str, ...], str]
 _CLAIMS: "weakref.WeakKeyDictionary[Any, dict[_Key, str]]" = weakref.WeakKeyDictionary()
 _GLOBAL_CLAIMS: dict[_Key, str] = {}
 
 
-class DuplicateManagementError(ResourceError):
+class DuplicateManagementError(ProgramError):
     """Two resources of one stack manage the same object."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("two resources manage one object:", detail)
 
 
 def _claims_of_run(root: Any) -> dict[_Key, str]:

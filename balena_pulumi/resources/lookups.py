@@ -17,7 +17,9 @@ from typing import Optional
 from balena_pulumi.client import BalenaClient, NotFound, get_client
 from balena_pulumi.client.models import Release as _WireRelease
 
+from . import refs
 from .base import DEFAULT_API_URL
+from .errors import ProgramError
 
 __all__ = [
     "BalenaLookupError",
@@ -32,8 +34,11 @@ __all__ = [
 ]
 
 
-class BalenaLookupError(LookupError):
+class BalenaLookupError(ProgramError, LookupError):
     """Nothing (visible to this token) matches the lookup; the message names what was looked for."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("lookup failed:", detail)
 
 
 @dataclass(frozen=True)
@@ -98,21 +103,31 @@ def _client() -> BalenaClient:
     return get_client(url, token)
 
 
+def _checked(rule, value, what: str):
+    """An argument checked with the same rule the resources use (refs), or a lookup error saying which."""
+    try:
+        return rule(value)
+    except ValueError as exc:
+        raise BalenaLookupError(f"{what}: {exc}") from None
+
+
 def get_organization(handle: str) -> Organization:
     """The organization with this handle."""
+    handle = _checked(refs.check_handle, handle, "get_organization")
     try:
         org = _client().organizations.get_by_handle(handle)
     except NotFound:
-        raise BalenaLookupError(f"no organization with handle {handle!r} is visible to this token") from None
+        raise BalenaLookupError(f"no organization with handle {refs.quote(handle)} is visible to this token") from None
     return Organization(id=org.id, handle=org.handle, name=org.name)
 
 
 def get_fleet(slug: str) -> Fleet:
     """The fleet with this slug (``org_handle/app_name``, case-insensitive)."""
+    slug = _checked(refs.check_fleet_slug, slug, "get_fleet")
     try:
         fleet = _client().fleets.get_by_slug(slug)
     except NotFound:
-        raise BalenaLookupError(f"no fleet with slug {slug!r} is visible to this token") from None
+        raise BalenaLookupError(f"no fleet with slug {refs.quote(slug)} is visible to this token") from None
     return Fleet(
         id=fleet.id,
         slug=fleet.slug,
@@ -128,12 +143,11 @@ def get_fleet(slug: str) -> Fleet:
 
 def get_device(uuid: str) -> Device:
     """The device with this full uuid (32 or 62 hex characters)."""
+    uuid = _checked(refs.check_device_uuid, uuid, "get_device")
     try:
         device = _client().devices.get_by_uuid(uuid)
-    except ValueError as exc:
-        raise BalenaLookupError(str(exc)) from None
     except NotFound:
-        raise BalenaLookupError(f"no device with uuid {uuid!r} is visible to this token") from None
+        raise BalenaLookupError(f"no device with uuid {uuid} is visible to this token") from None
     return Device(
         id=device.id,
         uuid=device.uuid,
@@ -152,7 +166,9 @@ def get_release(fleet_slug: str, version: Optional[str] = None, commit: Optional
     successful release, the successful one is returned; check ``status`` before pinning.
     """
     if (version is None) == (commit is None):
-        raise ValueError("get_release: give exactly one of version= and commit=")
+        raise BalenaLookupError("get_release: give exactly one of version= and commit=")
+    version = _checked(refs.check_release_version, version, "get_release: version")
+    commit = _checked(refs.check_release_commit, commit, "get_release: commit")
     fleet = get_fleet(fleet_slug)
     client = _client()
     what = f"version {version}" if version is not None else f"commit {commit}"
@@ -161,8 +177,6 @@ def get_release(fleet_slug: str, version: Optional[str] = None, commit: Optional
             found = client.releases.find_by_version(fleet.id, version)
         else:
             found = client.releases.find_by_commit(fleet.id, str(commit))
-    except ValueError as exc:
-        raise BalenaLookupError(f"fleet {fleet.slug}: {exc}") from None
     except NotFound:
         raise BalenaLookupError(f"fleet {fleet.slug} has no release with {what}") from None
     return _release(found)

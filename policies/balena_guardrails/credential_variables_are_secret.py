@@ -2,18 +2,23 @@
 
 A variable is credential-looking when its name matches a configured pattern (TOKEN, SECRET, ...) or
 its value looks random (Shannon entropy per character at or above a threshold, from a minimum length).
-Messages name the variable, never its value.
+The rule itself is ``balena_pulumi.credentials`` (``balena-pulumi discover`` uses the same one); this
+module gives it the pack's config. Messages name the variable, never its value.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from collections import Counter
 from typing import Any
 
 from pulumi_policy import EnforcementLevel, PolicyConfigSchema, ResourceValidationArgs, ResourceValidationPolicy, Severity
 
+from balena_pulumi.credentials import (
+    DEFAULT_ENTROPY_MIN_LENGTH,
+    DEFAULT_ENTROPY_THRESHOLD,
+    DEFAULT_NAME_PATTERNS,
+    shannon_entropy,
+    why_credential,
+)
 from balena_pulumi.resources.tokens import BULK_VARIABLE_KINDS, VARIABLE_KINDS
 
 from ._common import UNKNOWN, config, kind_of, peek
@@ -21,29 +26,17 @@ from ._secrets import is_secret, reveal, secret_detection_enabled
 
 NAME = "credential-variables-must-be-secret"
 
-DEFAULT_NAME_PATTERNS = ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "PWD", "KEY", "CREDENTIAL", "PRIVATE", "AUTH"]
-DEFAULT_ENTROPY_THRESHOLD = 4.5
-DEFAULT_ENTROPY_MIN_LENGTH = 20
-
-
-def shannon_entropy(text: str) -> float:
-    """Bits per character of ``text``."""
-    if not text:
-        return 0.0
-    counts = Counter(text)
-    total = len(text)
-    return -sum(n / total * math.log2(n / total) for n in counts.values())
+__all__ = ["NAME", "policy", "shannon_entropy", "validate"]
 
 
 def _why_credential(args: ResourceValidationArgs, name: str, value: Any) -> str | None:
-    for pattern in config(args, "namePatterns", DEFAULT_NAME_PATTERNS):
-        if re.search(pattern, name, re.IGNORECASE):
-            return "has a credential-looking name"
-    threshold = float(config(args, "entropyThreshold", DEFAULT_ENTROPY_THRESHOLD))
-    min_length = int(config(args, "entropyMinLength", DEFAULT_ENTROPY_MIN_LENGTH))
-    if isinstance(value, str) and len(value) >= min_length and shannon_entropy(value) >= threshold:
-        return "has a high-entropy value"
-    return None
+    return why_credential(
+        name,
+        value,
+        name_patterns=config(args, "namePatterns", list(DEFAULT_NAME_PATTERNS)),
+        entropy_threshold=float(config(args, "entropyThreshold", DEFAULT_ENTROPY_THRESHOLD)),
+        entropy_min_length=int(config(args, "entropyMinLength", DEFAULT_ENTROPY_MIN_LENGTH)),
+    )
 
 
 def _check(args: ResourceValidationArgs, report, name: Any, raw_value: Any, container_secret: bool) -> None:
@@ -91,7 +84,7 @@ policy = ResourceValidationPolicy(
     severity=Severity.CRITICAL,
     config_schema=PolicyConfigSchema(properties={
         "namePatterns": {
-            "type": "array", "items": {"type": "string"}, "default": DEFAULT_NAME_PATTERNS,
+            "type": "array", "items": {"type": "string"}, "default": list(DEFAULT_NAME_PATTERNS),
             "description": "Case-insensitive regular expressions searched in variable names.",
         },
         "entropyThreshold": {

@@ -22,6 +22,23 @@ PROJECT = "balena-e2e"
 WRITE_METHODS = ("POST", "PATCH", "PUT", "DELETE")
 
 
+def problem(kind: str, name: str, *lines: str) -> str:
+    """What the engine prints under Diagnostics for a resource whose inputs fail the provider's check.
+
+    The provider reports one failure per resource: a headline (the only line the progress display shows)
+    and one line per problem, each naming the field and the rule; so each problem is printed once.
+    """
+    head = f"{len(lines)} invalid inputs" if len(lines) > 1 else "invalid input"
+    body = "".join(f"\n    {line}" for line in lines)
+    return f"error: pulumi-python:dynamic/balena:{kind} resource '{name}' has a problem: {head}:{body}"
+
+
+def failed(step: str, message: str) -> str:
+    """What the engine prints under Diagnostics when a provider call fails (``create``, ``update``,
+    ``delete``, ``refresh``): the provider host's one-line headline, then the message, printed once."""
+    return f"error: {step} failed:\n    {message}"
+
+
 class Deployment:
     """One stack of the e2e project against one sandbox."""
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from . import cases
 from .variable_contract import *  # noqa: F401,F403  (the shared contract tests, collected here)
 from .variable_contract import CASES, Case
-from .cases import DEVICE, Case, natural
 
 # How an existing object of this kind is adopted (tests/e2e/test_import.py runs it).
-IMPORT_CASE = Case(
+IMPORT_CASE = cases.Case(
     "DeviceConfigVar",
-    {"device": DEVICE, "name": "BALENA_SUPERVISOR_POLL_INTERVAL", "value": "600000"},
-    natural(f"{DEVICE}:BALENA_SUPERVISOR_POLL_INTERVAL"),
+    {"device": cases.DEVICE, "name": "BALENA_SUPERVISOR_POLL_INTERVAL", "value": "600000"},
+    cases.natural(f"{cases.DEVICE}:BALENA_SUPERVISOR_POLL_INTERVAL"),
 )
 
 

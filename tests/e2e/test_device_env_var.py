@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from . import cases
 from .variable_contract import *  # noqa: F401,F403  (the shared contract tests, collected here)
 from .variable_contract import CASES, Case
-from .cases import DEVICE, Case, natural
 
 # How an existing object of this kind is adopted (tests/e2e/test_import.py runs it).
-IMPORT_CASE = Case("DeviceEnvVar", {"device": DEVICE, "name": "CANARY", "value": "true"}, natural(f"{DEVICE}:CANARY"))
+IMPORT_CASE = cases.Case("DeviceEnvVar", {"device": cases.DEVICE, "name": "CANARY", "value": "true"}, cases.natural(f"{cases.DEVICE}:CANARY"))
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from balena_pulumi.resources.fleets.fleet_pin import FleetPin
 from balena_pulumi.sandbox.seed import COMMITS, PRODUCTION_DEVICE_UUIDS, STAGING_DEVICE_UUID, STAGING_RELEASE_COMMIT
 
 from .cases import DEVICE, Case, natural
+from .harness import problem
 
 # How an existing object of this kind is adopted (tests/e2e/test_import.py runs it).
 IMPORT_CASE = Case("DevicePin", {"device": DEVICE, "release_version": "1.1.0"}, natural(DEVICE))
@@ -133,29 +134,35 @@ def test_staged_rollout_canaries_on_the_new_release_while_the_fleet_holds_the_ol
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "rule"),
+    ("kwargs", "line", "reads"),
     [
         (
             {"release_commit": STAGING_RELEASE_COMMIT},
-            f"release_commit: fleet acme/production (the fleet of device {CANARY}) has no release with commit",
+            f"release_commit: fleet acme/production (the fleet of device {CANARY}) has no release with commit "
+            f"{STAGING_RELEASE_COMMIT}",
+            True,
         ),
         (
             {"device": STAGING_DEVICE_UUID, "release_id": 2},
             f"release_id: fleet acme/staging (the fleet of device {STAGING_DEVICE_UUID}) has no release with id 2",
+            True,
         ),
         (
             {"release_version": "2.1.0"},
-            f"release_version: release 2.1.0 of the fleet of device {CANARY} has status 'failed'",
+            f"release_version: release 2.1.0 of the fleet of device {CANARY} has status 'failed'; only a release "
+            "with status 'success' can be pinned",
+            True,
         ),
-        ({"device": "f" * 32, "release_id": 2}, f"device: no device with uuid {'f' * 32} is visible to this token"),
-        ({"device": "xyz", "release_id": 2}, "device: must be a full device uuid (32 or 62 hex characters)"),
-        ({"release_id": 0}, "release_id: must be a positive release id"),
+        ({"device": "f" * 32, "release_id": 2}, f"device: no device with uuid {'f' * 32} is visible to this token", True),
+        ({"device": "xyz", "release_id": 2}, "device: must be a full device uuid of 32 or 62 hex characters; got 'xyz'",
+         False),
+        ({"release_id": 0}, "release_id: must be a positive release id; got 0", False),
     ],
     ids=str,
 )
-def test_a_release_not_pinnable_on_the_device_fails_in_preview_naming_the_field(deployment, kwargs, rule):
+def test_a_release_not_pinnable_on_the_device_fails_in_preview_naming_the_field(deployment, kwargs, line, reads):
     deployment.sandbox.clear_requests()
     with pytest.raises(auto.errors.CommandError) as failure:
         deployment.preview(pin_program(**kwargs))
-    assert rule in str(failure.value)
-    assert deployment.writes() == []
+    assert problem("DevicePin", "canary", line) in str(failure.value), str(failure.value)
+    assert deployment.writes() == [] if reads else deployment.sandbox.requests() == []

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from . import cases
 from .variable_contract import *  # noqa: F401,F403  (the shared contract tests, collected here)
 from .variable_contract import CASES, Case
-from .cases import DEVICE, Case, natural
 
 # How an existing object of this kind is adopted (tests/e2e/test_import.py runs it).
-IMPORT_CASE = Case(
+IMPORT_CASE = cases.Case(
     "DeviceServiceEnvVar",
-    {"device": DEVICE, "service": "main", "name": "DEBUG", "value": "1"},
-    natural(f"{DEVICE}:main:DEBUG"),
+    {"device": cases.DEVICE, "service": "main", "name": "DEBUG", "value": "1"},
+    cases.natural(f"{cases.DEVICE}:main:DEBUG"),
 )
 
 
@@ -24,6 +24,7 @@ def case() -> Case:
 def test_a_service_not_installed_on_the_device_fails_in_preview_naming_service(deployment):
     from pulumi import automation as auto
 
+    from .harness import problem
     from .variable_contract import DEVICE, api
 
     client = api(deployment)
@@ -35,5 +36,9 @@ def test_a_service_not_installed_on_the_device_fails_in_preview_naming_service(d
     with pytest.raises(auto.errors.CommandError) as failure:
         deployment.preview(CASES["DeviceServiceEnvVar"].program(service="worker"))
 
-    assert f"service: service 'worker' is not installed on device {DEVICE}" in str(failure.value)
+    line = (
+        f"service: service 'worker' is not installed on device {DEVICE} (a device gets the services of the release "
+        "it runs)"
+    )
+    assert problem("DeviceServiceEnvVar", "var", line) in str(failure.value), str(failure.value)
     assert deployment.writes() == []

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
+from . import cases
 from .variable_contract import *  # noqa: F401,F403  (the shared contract tests, collected here)
 from .variable_contract import test_a_renamed_parent_fleet_does_not_replace_the_variable  # noqa: F401
 from .variable_contract import CASES, Case
-from .cases import Case, natural
 
 # How an existing object of this kind is adopted (tests/e2e/test_import.py runs it).
-IMPORT_CASE = Case(
+IMPORT_CASE = cases.Case(
     "FleetEnvVar",
     {"fleet": "acme/production", "name": "LOG_LEVEL", "value": "info"},
-    natural("acme/production:LOG_LEVEL"),
+    cases.natural("acme/production:LOG_LEVEL"),
 )
 
 
@@ -43,10 +43,11 @@ def test_renaming_the_fleet_resource_of_the_same_stack_updates_the_variable_with
     variable_id = deployment.outputs()["variable_id"]
     deployment.sandbox.clear_requests()
 
-    # The new slug is unknown in preview, which therefore predicts a replacement (the conservative
-    # answer); the up itself sees the same fleet id and keeps the variable.
+    # A renamed fleet is the same fleet, in preview (the fleet's new slug is predicted, and its diff tells
+    # the reference layer it is updated in place) as in the up.
     preview = deployment.preview(program("edge-gateways-v2"))
-    assert preview.change_summary.get("replace") == 1
+    assert preview.change_summary == {"same": 1, "update": 2}
+    assert deployment.writes() == []
     result = deployment.up(program("edge-gateways-v2"))
 
     assert "replace" not in result.summary.resource_changes

@@ -16,6 +16,7 @@ from balena_pulumi.resources.variables.fleet_env_var import FleetEnvVar
 from balena_pulumi.resources.variables.fleet_env_vars import FleetEnvVars
 
 from .cases import Case, by_natural_key
+from .harness import problem
 
 INPUTS = {"fleet": "acme/production", "variables": {"LOG_LEVEL": "info", "MQTT_HOST": "mqtt"}}
 # How an existing map is adopted (tests/e2e/test_import.py runs it): `acme/production:LOG_LEVEL,MQTT_HOST`.
@@ -79,7 +80,8 @@ def test_a_map_given_as_one_secret_stays_secret_whole(deployment):
 
     with pytest.raises(auto.errors.CommandError) as failure:
         deployment.preview(bulk_program({"API_TOKEN": "s3cr3t\nbroken"}, secret=True))
-    assert "variables: value of API_TOKEN: must not contain line breaks" in str(failure.value)
+    line = "variables: value of API_TOKEN: must not contain line breaks (\\r or \\n)"
+    assert problem("FleetEnvVars", "env", line) in str(failure.value), str(failure.value)
     assert "s3cr3t" not in str(failure.value)
 
 
@@ -134,9 +136,13 @@ def test_one_variable_managed_by_a_single_and_a_bulk_resource_is_a_program_error
     with pytest.raises(auto.errors.CommandError) as failure:
         deployment.up(duplicate_program(as_outputs))
     text = str(failure.value)
-    assert (
+    message = (
         'FleetEnvVar "single" and FleetEnvVars "bulk" both manage the fleet environment variable LOG_LEVEL '
-        "of acme/production" in text
+        "of acme/production; it must be managed by one resource only, or the two overwrite each other on every "
+        "`pulumi up` (keep it in one of them)"
     )
+    # One plain message: printed once, with no traceback and no exception class name.
+    assert text.count(message) == 1, text
+    assert "Traceback" not in text and "DuplicateManagementError" not in text, text
     assert "LOG_LEVEL" not in fleet_vars(deployment) or fleet_vars(deployment)["LOG_LEVEL"] == "info"
     assert deployment.resources("FleetEnvVars") == []  # the second owner never registered

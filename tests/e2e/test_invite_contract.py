@@ -16,6 +16,8 @@ from balena_pulumi.client import BalenaClient
 from balena_pulumi.resources.access.fleet_invite import FleetInvite
 from balena_pulumi.resources.access.organization_invite import OrganizationInvite
 
+from .harness import problem
+
 
 def api(deployment) -> BalenaClient:
     return BalenaClient(deployment.sandbox.url, deployment.sandbox.session_token)
@@ -129,25 +131,36 @@ def test_destroy_revokes_leaving_the_sandbox_as_seeded(deployment, kind):
     assert kind.invite_ids(api(deployment)) == seeded
 
 
+def _parent_rule(kind) -> str:
+    if kind.parent_field == "organization":
+        return ("organization: must be an organization handle: lower-case letters, digits and '_' only, 1 to 100 "
+                "characters; got 'Bad Parent'")
+    return ("fleet: must be a fleet slug 'org_handle/fleet_name' (pass the Fleet's slug output): a handle of "
+            "[a-z0-9_], '/', and a fleet name of 4 to 100 characters [a-z0-9_-]; got 'Bad Parent'")
+
+
 @pytest.mark.parametrize(
-    ("change", "field", "rule"),
+    ("change", "line", "reads"),
     [
-        ({"role": "owner"}, "role", "must be one of"),
-        ({"invitee": "not an email"}, "invitee", "must be an email address or a balena username; got 'not an email'"),
-        ({"invitee": "x@y"}, "invitee", "must be an email address or a balena username; got 'x@y'"),
-        ({"invitee": "nobody"}, "invitee", "no user named 'nobody'; invite people without an account by email"),
-        ({"parent": "Bad Parent"}, None, "got 'Bad Parent'"),
+        ({"role": "owner"}, "role: must be one of {roles}; got 'owner'", False),
+        ({"invitee": "not an email"}, "invitee: must be an email address or a balena username; got 'not an email'",
+         False),
+        ({"invitee": "x@y"}, "invitee: must be an email address or a balena username; got 'x@y'", False),
+        ({"invitee": "nobody"}, "invitee: no user named 'nobody'; invite people without an account by email address",
+         True),
+        ({"message": "hi\x00"}, "message: must not contain NUL bytes (found one at position 2); the API keeps text in "
+                                "PostgreSQL, which cannot store them", False),
+        ({"parent": "Bad Parent"}, None, False),
     ],
 )
-def test_invalid_input_fails_in_preview_naming_the_field_and_sends_no_write(deployment, kind, change, field, rule):
-    field = field or kind.parent_field
+def test_invalid_input_fails_in_preview_naming_the_field_and_sends_no_write(deployment, kind, change, line, reads):
+    roles = {"organization": "administrator, member", "fleet": "observer, developer, operator"}[kind.parent_field]
+    line = _parent_rule(kind) if line is None else line.format(roles=roles)
     deployment.sandbox.clear_requests()
     with pytest.raises(auto.errors.CommandError) as failure:
         deployment.preview(kind.program(**change))
-    text = str(failure.value)
-    assert f"{field}: " in text and rule in text, text[-2000:]
-    assert f"balena:{kind.name}" in text
-    assert deployment.writes() == []
+    assert problem(kind.name, "invite", line) in str(failure.value), str(failure.value)
+    assert deployment.writes() == [] if reads else deployment.sandbox.requests() == []
 
 
 def test_inviting_someone_who_is_already_a_member_is_refused_in_preview(deployment, kind):
@@ -159,8 +172,11 @@ def test_inviting_someone_who_is_already_a_member_is_refused_in_preview(deployme
     deployment.sandbox.clear_requests()
     with pytest.raises(auto.errors.CommandError) as failure:
         deployment.preview(kind.program(invitee=member))
-    text = str(failure.value)
-    assert f"invitee: '{member}' is already a member of {kind.parent_field} '{kind.parent}'" in text
+    line = (
+        f"invitee: '{member}' is already a member of {kind.parent_field} '{kind.parent}'; manage the membership with "
+        f"{kind.name.replace('Invite', 'Member')} instead"
+    )
+    assert problem(kind.name, "invite", line) in str(failure.value), str(failure.value)
     assert deployment.writes() == []
 
 

@@ -8,6 +8,7 @@ import dataclasses
 import pytest
 
 from balena_pulumi.client import clear_clients
+from balena_pulumi.errors import BalenaPulumiError
 from balena_pulumi.resources import lookups
 from balena_pulumi.resources.fleets.fleet_pin import FleetPin
 from balena_pulumi.sandbox.seed import COMMITS, PRODUCTION_DEVICE_UUIDS
@@ -38,7 +39,10 @@ def test_a_lookup_miss_fails_the_program_with_what_was_not_found(deployment):
 
     with pytest.raises(auto.errors.CommandError) as failure:
         deployment.preview(program)
-    assert "fleet acme/production has no release with version 7.7.7" in str(failure.value)
+    text = str(failure.value)
+    # One plain message: once, with no traceback and no exception class.
+    assert text.count("fleet acme/production has no release with version 7.7.7") == 1, text
+    assert "Traceback" not in text and "BalenaLookupError" not in text, text
 
 
 @pytest.fixture
@@ -74,22 +78,26 @@ def test_lookups_are_cached_per_client(env_credentials):
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: lookups.get_organization("umbrella"), "no organization with handle 'umbrella'"),
-        (lambda: lookups.get_fleet("acme/nowhere"), "no fleet with slug 'acme/nowhere'"),
-        (lambda: lookups.get_device("0" * 32), f"no device with uuid '{'0' * 32}'"),
-        (lambda: lookups.get_device("abc"), "device uuid must be 32 or 62 hex characters"),
-        (lambda: lookups.get_release("acme/production", commit="abc123"), "commit must be a full"),
-        (lambda: lookups.get_release("acme/nowhere", version="1.0.0"), "no fleet with slug 'acme/nowhere'"),
+        (lambda: lookups.get_organization("umbrella"),
+         "no organization with handle 'umbrella' is visible to this token"),
+        (lambda: lookups.get_fleet("acme/nowhere"), "no fleet with slug 'acme/nowhere' is visible to this token"),
+        (lambda: lookups.get_device("0" * 32), f"no device with uuid {'0' * 32} is visible to this token"),
+        (lambda: lookups.get_device("abc"),
+         "get_device: must be a full device uuid of 32 or 62 hex characters; got 'abc'"),
+        (lambda: lookups.get_release("acme/production", commit="abc123"),
+         "get_release: commit: must be a full commit hash (32 or 40 hex characters); got 'abc123'"),
+        (lambda: lookups.get_release("acme/nowhere", version="1.0.0"),
+         "no fleet with slug 'acme/nowhere' is visible to this token"),
     ],
     ids=["organization", "fleet", "device", "malformed-uuid", "short-commit", "release-of-missing-fleet"],
 )
 def test_a_miss_raises_a_lookup_error_naming_what_was_not_found(env_credentials, call, message):
     with pytest.raises(lookups.BalenaLookupError) as failure:
         call()
-    assert isinstance(failure.value, LookupError)
-    assert message in str(failure.value)
+    assert isinstance(failure.value, LookupError) and isinstance(failure.value, BalenaPulumiError)
+    assert str(failure.value) == f"lookup failed:\n{message}"
 
 
 def test_get_release_needs_exactly_one_of_version_and_commit(env_credentials):
-    with pytest.raises(ValueError, match="exactly one"):
+    with pytest.raises(lookups.BalenaLookupError, match="^lookup failed:\nget_release: give exactly one of version= and commit=$"):
         lookups.get_release("acme/production")

@@ -13,6 +13,7 @@ from balena_pulumi.client import BalenaClient
 from balena_pulumi.resources.access.organization_member import OrganizationMember
 
 from .cases import Case, natural
+from .harness import problem
 
 # How an existing object of this kind is adopted (tests/e2e/test_import.py runs it).
 IMPORT_CASE = Case(
@@ -76,13 +77,20 @@ def test_after_an_out_of_band_removal_the_next_up_says_to_use_an_invite(deployme
 
     with pytest.raises(auto.errors.CommandError) as failure:
         deployment.up(member_program())
-    assert "username: user 'alice' is not a member of organization 'acme'" in str(failure.value)
-    assert "invite them with OrganizationInvite" in str(failure.value)
+    line = (
+        "username: user 'alice' is not a member of organization 'acme'; the API cannot add members directly: invite "
+        "them with OrganizationInvite (they become members when they accept)"
+    )
+    assert problem("OrganizationMember", "member", line) in str(failure.value), str(failure.value)
     assert deployment.writes() == []
 
 
 def test_the_stacks_own_user_is_refused_so_it_cannot_demote_or_remove_itself(deployment):
     with pytest.raises(auto.errors.CommandError) as failure:
         deployment.preview(member_program(username="admin", role="member"))
-    assert "username: 'admin' is the user this stack logs in as" in str(failure.value)
+    line = (
+        "username: 'admin' is the user this stack logs in as; managing its own membership could demote it or, on "
+        "destroy, remove it from the organization: change it by hand"
+    )
+    assert problem("OrganizationMember", "member", line) in str(failure.value), str(failure.value)
     assert deployment.writes() == []

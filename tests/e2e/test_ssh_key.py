@@ -12,6 +12,7 @@ from balena_pulumi.client import BalenaClient
 from balena_pulumi.resources.keys.ssh_key import SshKey
 
 from .cases import SSH_KEY, Case, numeric
+from .harness import problem
 
 # How an existing object of this kind is adopted (tests/e2e/test_import.py runs it).
 IMPORT_CASE = Case("SshKey", {"title": "ops laptop", "public_key": SSH_KEY}, numeric)
@@ -112,32 +113,42 @@ def test_destroy_leaves_the_sandbox_as_seeded(deployment):
 @pytest.mark.parametrize(
     ("public_key", "rule"),
     [
-        ("not-a-key", "key type must be one of ssh-ed25519, ssh-rsa"),
-        ("ssh-ed25519", "the base64 key data after 'ssh-ed25519' is missing"),
+        ("not-a-key", "key type must be one of ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256, ecdsa-sha2-nistp384, "
+                      "ecdsa-sha2-nistp521, sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com, ssh-dss; "
+                      "got 'not-a-key'"),
+        ("ssh-ed25519", "must be 'TYPE BASE64 [comment]'; the base64 key data after 'ssh-ed25519' is missing"),
         ("ssh-ed25519 AAAA$$$$ me@host", "the key data (second word) is not valid base64"),
-        (key_line("ssh-rsa", declared="ssh-ed25519"), "the key data says its type is 'ssh-rsa', but the line says 'ssh-ed25519'"),
+        (key_line("ssh-rsa", declared="ssh-ed25519"), "the key data says its type is 'ssh-rsa', but the line says "
+                                                       "'ssh-ed25519'"),
         (key_line("ssh-ed25519", body=b""), "the key data holds a type but no key"),
-        (f"{ED25519}\n{ED25519_OTHER}", "must be a single OpenSSH public key line"),
-        ("", "got an empty value"),
-        ("-----BEGIN OPENSSH PRIVATE KEY----- abc", "key type must be one of"),
+        (f"{ED25519}\n{ED25519_OTHER}", "must be a single OpenSSH public key line; got several lines"),
+        ("", "must be an OpenSSH public key line 'TYPE BASE64 [comment]'; got an empty value"),
+        ("ssh-ed25519 AAAA\x00", "must not contain NUL bytes (found one at position 16); the API keeps text in "
+                                 "PostgreSQL, which cannot store them"),
     ],
 )
 def test_a_malformed_public_key_is_refused_in_preview_with_the_rule(deployment, public_key, rule):
     deployment.sandbox.clear_requests()
     with pytest.raises(auto.errors.CommandError) as failure:
         deployment.preview(ssh_program(public_key=public_key))
-    text = str(failure.value)
-    assert "public_key: " in text and rule in text, text[-2000:]
-    assert "balena:SshKey" in text
-    assert deployment.writes() == []
+    assert problem("SshKey", "ssh", f"public_key: {rule}") in str(failure.value), str(failure.value)
+    assert deployment.sandbox.requests() == []
 
 
-@pytest.mark.parametrize(("title", "rule"), [("", "must not be blank"), ("t" * 121, "must be 1 to 120 characters long; got 121")])
+@pytest.mark.parametrize(
+    ("title", "rule"),
+    [
+        ("", "must not be empty"),
+        ("   ", "must not be blank"),
+        ("t" * 121, f"must be at most 120 characters long (got 121): {'t' * 80!r}... (121 characters)"),
+    ],
+)
 def test_an_invalid_title_is_refused_in_preview(deployment, title, rule):
+    deployment.sandbox.clear_requests()
     with pytest.raises(auto.errors.CommandError) as failure:
         deployment.preview(ssh_program(title=title))
-    assert f"title: {rule}" in str(failure.value)
-    assert deployment.writes() == []
+    assert problem("SshKey", "ssh", f"title: {rule}") in str(failure.value), str(failure.value)
+    assert deployment.sandbox.requests() == []
 
 
 def test_state_never_holds_the_api_token(deployment):

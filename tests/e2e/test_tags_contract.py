@@ -14,6 +14,8 @@ from balena_pulumi.resources.tags.fleet_tag import FleetTag
 from balena_pulumi.resources.tags.release_tag import ReleaseTag
 from balena_pulumi.sandbox.seed import PRODUCTION_DEVICE_UUIDS, STAGING_DEVICE_UUID
 
+from .harness import problem
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -192,48 +194,64 @@ def test_a_secret_value_stays_secret_in_state(deployment, scope):
     assert deployment.sandbox.session_token not in deployment.state_text()
 
 
+SLUG_RULE = (
+    "fleet: must be a fleet slug 'org_handle/fleet_name' (pass the Fleet's slug output): a handle of [a-z0-9_], "
+    "'/', and a fleet name of 4 to 100 characters [a-z0-9_-]; got 'production'"
+)
+
+
 def _invalid_cases():
+    """(scope, program arguments, the exact problem lines, whether the API may be read)."""
     for scope in SCOPES:
-        too_long_key = "k" * (scope.key_max + 1)
-        yield scope, {"key": "two words"}, "key", "tag keys cannot contain whitespace; got 'two words'"
-        yield scope, {"key": "io.resin.owner"}, "key", "tag keys beginning with io.resin. are reserved"
-        yield scope, {"key": "io.balena.owner"}, "key", "tag keys beginning with io.balena. are reserved"
-        yield scope, {"key": ""}, "key", f"key must be 1 to {scope.key_max} characters long; got 0"
-        yield scope, {"key": too_long_key}, "key", f"key must be 1 to {scope.key_max} characters long; got {scope.key_max + 1}"
-        yield (
-            scope, {"value": "v" * (scope.value_max + 1)}, "value",
-            f"value must be at most {scope.value_max} characters long; got {scope.value_max + 1}",
-        )
-    yield SCOPES[0], {"parent": {"fleet": "acme/nowhere"}}, "fleet", "no fleet with slug 'acme/nowhere' is visible"
-    yield SCOPES[0], {"parent": {"fleet": "production"}}, "fleet", "must be a fleet slug 'org_handle/app_name'"
-    yield SCOPES[1], {"parent": {"device": "0" * 32}}, "device", f"no device with uuid {'0' * 32} is visible"
-    yield SCOPES[1], {"parent": {"device": "abc"}}, "device", "must be a full device uuid (32 or 62 hex characters)"
-    yield (
-        SCOPES[2], {"parent": {"fleet": "acme/production", "release_version": "9.9.9"}}, "release_version",
-        "fleet acme/production has no release with version 9.9.9",
-    )
-    yield (
-        SCOPES[2], {"parent": {"fleet": "acme/production"}}, "release_version",
-        "exactly one of release_version, release_commit, release_id must be set (got none)",
-    )
+        too_long = "k" * (scope.key_max + 1)
+        yield scope, {"key": "two words"}, ["key: tag keys cannot contain whitespace; got 'two words'"], False
+        yield scope, {"key": "io.resin.owner"}, ["key: tag keys beginning with io.resin. are reserved; got "
+                                                  "'io.resin.owner'"], False
+        yield scope, {"key": "io.balena.owner"}, ["key: tag keys beginning with io.balena. are reserved; got "
+                                                   "'io.balena.owner'"], False
+        yield scope, {"key": ""}, ["key: must not be empty"], False
+        yield scope, {"key": too_long}, [
+            f"key: must be at most {scope.key_max} characters long (got {scope.key_max + 1}): {'k' * 80!r}... "
+            f"({scope.key_max + 1} characters)"
+        ], False
+        yield scope, {"value": "v" * (scope.value_max + 1)}, [
+            f"value: must be at most {scope.value_max} characters long (got {scope.value_max + 1})"
+        ], False
+        yield scope, {"key": "own\x00er"}, [
+            "key: must not contain NUL bytes (found one at position 3); the API keeps text in PostgreSQL, which "
+            "cannot store them"
+        ], False
+    yield SCOPES[0], {"parent": {"fleet": "acme/nowhere"}}, [
+        "fleet: no fleet with slug 'acme/nowhere' is visible to this token"
+    ], True
+    yield SCOPES[0], {"parent": {"fleet": "production"}}, [SLUG_RULE], False
+    yield SCOPES[1], {"parent": {"device": "0" * 32}}, [f"device: no device with uuid {'0' * 32} is visible to this token"], True
+    yield SCOPES[1], {"parent": {"device": "abc"}}, [
+        "device: must be a full device uuid of 32 or 62 hex characters; got 'abc'"
+    ], False
+    yield SCOPES[2], {"parent": {"fleet": "acme/production", "release_version": "9.9.9"}}, [
+        "release_version: fleet acme/production has no release with version 9.9.9"
+    ], True
+    yield SCOPES[2], {"parent": {"fleet": "acme/production"}}, [
+        "release_version: exactly one of release_version, release_commit, release_id must be set (got none)"
+    ], False
 
 
-@pytest.mark.parametrize(("scope", "kwargs", "field", "rule"), list(_invalid_cases()), ids=lambda v: str(v)[:40])
-def test_invalid_input_fails_in_preview_naming_field_and_rule_with_no_write(deployment, scope, kwargs, field, rule):
+@pytest.mark.parametrize(("scope", "kwargs", "lines", "reads"), list(_invalid_cases()), ids=lambda v: str(v)[:40])
+def test_invalid_input_fails_in_preview_naming_field_and_rule_with_no_write(deployment, scope, kwargs, lines, reads):
     deployment.sandbox.clear_requests()
     with pytest.raises(auto.errors.CommandError) as failure:
         deployment.preview(tag_program(scope, **kwargs))
     text = str(failure.value)
-    assert f"{field}: " in text and rule in text
-    assert f"balena:{scope.kind}" in text
-    assert deployment.writes() == []
-    if field == "value":
-        assert "vvvvvvvvvv" not in text  # the value itself is never echoed
+    assert problem(scope.kind, "tag", *lines) in text, text
+    assert "vvvvvvvvvv" not in text and "k" * 81 not in text  # values are never echoed whole
+    assert deployment.writes() == [] if reads else deployment.sandbox.requests() == []
 
 
 def test_an_invalid_secret_value_is_reported_without_echoing_it(deployment, scope):
     with pytest.raises(auto.errors.CommandError) as failure:
         deployment.preview(tag_program(scope, value="x" * scope.value_max + "TOPSECRET", secret=True))
     text = str(failure.value)
-    assert f"value must be at most {scope.value_max} characters long" in text
+    line = f"value: must be at most {scope.value_max} characters long (got {scope.value_max + len('TOPSECRET')})"
+    assert problem(scope.kind, "tag", line) in text, text
     assert "TOPSECRET" not in text

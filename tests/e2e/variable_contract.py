@@ -25,6 +25,8 @@ from balena_pulumi.resources.variables.fleet_env_var import FleetEnvVar
 from balena_pulumi.resources.variables.service_env_var import ServiceEnvVar
 from balena_pulumi.sandbox.seed import PRODUCTION_DEVICE_UUIDS
 
+from .harness import problem
+
 __all__ = [
     "test_variable_is_created_and_a_second_up_sends_no_request",
     "test_a_value_change_is_one_patch_in_place",
@@ -42,24 +44,30 @@ ENV_NAMES = ("LOG_LEVEL", "LOG_VERBOSITY")
 CONFIG_NAMES = ("BALENA_SUPERVISOR_POLL_INTERVAL", "BALENA_HOST_CONFIG_gpu_mem")
 ENV_BAD = [
     ({"name": "BALENA_LOG", "value": "a\nb"}, [
-        "name: environment variable names must not start with RESIN_ or BALENA_",
-        "value: must not contain line breaks",
+        "name: environment variable names must not start with RESIN_ or BALENA_ (that namespace is for config "
+        "variables); got 'BALENA_LOG'",
+        "value: must not contain line breaks (\\r or \\n)",
     ]),
     ({"name": "1BAD", "value": "x" * 100_001}, [
-        'name: environment variable names may only contain letters, digits and \'_\' and must not start with a '
-        'digit (got "1BAD")',
+        "name: environment variable names may only contain letters, digits and '_' and must not start with a "
+        "digit; got '1BAD'",
         "value: must be at most 100000 characters long (got 100001)",
     ]),
-    ({"name": "USER"}, ['name: RESIN, BALENA and USER are reserved names (got "USER")']),
+    ({"name": "USER"}, ["name: RESIN, BALENA and USER are reserved names; got 'USER'"]),
+    ({"name": "LOG\x00LEVEL"}, [
+        "name: must not contain NUL bytes (found one at position 3); the API keeps text in PostgreSQL, which "
+        "cannot store them"
+    ]),
+    ({"name": "N" * 10_240}, [f"name: must be at most 255 characters long (got 10240): {'N' * 80!r}... (10240 characters)"]),
 ]
 CONFIG_BAD = [
     ({"name": "LOG_LEVEL", "value": "a\rb"}, [
-        'name: config variable names must start with RESIN_ or BALENA_ (got "LOG_LEVEL")',
-        "value: must not contain line breaks",
+        "name: config variable names must start with RESIN_ or BALENA_; got 'LOG_LEVEL'",
+        "value: must not contain line breaks (\\r or \\n)",
     ]),
     ({"name": ":BALENA_X", "value": "x" * 100_001}, [
         "name: config variable names may only contain letters, digits, '_' and ':' and must not start with a digit "
-        "or ':' (got \":BALENA_X\")",
+        "or ':'; got ':BALENA_X'",
         "value: must be at most 100000 characters long (got 100001)",
     ]),
     ({"name": ""}, ["name: must not be empty"]),
@@ -74,7 +82,7 @@ class Case:
     parent: dict[str, str]
     parent_id: Callable[[BalenaClient], int]  # the variable's FK, from the client
     names: tuple[str, str]
-    bad: list = field(default_factory=list)  # (inputs, [expected "field: rule" texts])
+    bad: list = field(default_factory=list)  # (inputs, [the exact "field: rule" lines, in field order])
 
     def program(self, name: str | None = None, value: Any = "info", **parent: str):
         def program() -> None:
@@ -130,7 +138,7 @@ CASES = {
             "ServiceEnvVar", ServiceEnvVar, "service_env", {**FLEET, "service": "worker"},
             lambda c: _service(c, "worker"), ENV_NAMES,
             [*ENV_BAD, MISSING_FLEET,
-             ({"service": "db"}, ["service: fleet 'acme/production' has no service named 'db'"])],
+             ({"service": "db"}, ["service: fleet acme/production has no service named 'db'"])],
         ),
         Case("DeviceEnvVar", DeviceEnvVar, "device_env", {"device": DEVICE}, _device, ENV_NAMES,
              [*ENV_BAD, MISSING_DEVICE]),
@@ -265,21 +273,21 @@ def test_a_secret_value_never_appears_in_plaintext_in_state(deployment, case: Ca
     # A secret that breaks a rule is refused without being printed (the engine would echo a named property).
     with pytest.raises(auto.errors.CommandError) as failure:
         deployment.preview(secret_program("s3cr3t-with\nline-break"))
-    assert "value: must not contain line breaks" in str(failure.value)
+    assert problem(case.kind, "var", "value: must not contain line breaks (\\r or \\n)") in str(failure.value)
     assert "s3cr3t" not in str(failure.value)
 
 
 def test_invalid_input_fails_in_preview_naming_field_and_rule_with_no_write(deployment, case: Case):
-    for inputs, rules in case.bad:
+    for inputs, lines in case.bad:
         deployment.sandbox.clear_requests()
         with pytest.raises(auto.errors.CommandError) as failure:
             deployment.preview(case.program(**inputs))
         text = str(failure.value)
-        for rule in rules:
-            assert rule in text, f"{inputs}: {rule!r} not in the preview output"
-        assert f"balena:{case.kind}" in text
-        assert "a\nb" not in text and "x" * 1000 not in text  # values are never echoed
-        assert deployment.writes() == []
+        assert problem(case.kind, "var", *lines) in text, f"{inputs}: the exact problem is not in:\n{text}"
+        assert "a\nb" not in text and "x" * 1000 not in text and "N" * 81 not in text  # values are not echoed
+        missing_parent = any(k in inputs for k in ("fleet", "device", "service"))
+        # Input the rules refuse never reaches the API; only a parent lookup may read.
+        assert deployment.writes() == [] if missing_parent else deployment.sandbox.requests() == []
 
 
 def test_a_renamed_parent_fleet_does_not_replace_the_variable(deployment, case: Case):

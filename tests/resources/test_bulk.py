@@ -41,8 +41,13 @@ def failures(kind: str, entries: dict) -> list[str]:
     # The parent is unchanged since the last run, so valid input is not looked up: local rules only.
     olds = {**PARENTS[kind], BULK_MAP_INPUT[kind]: {}}
     result = provider_class(kind)().check(olds, {**PARENTS[kind], BULK_MAP_INPUT[kind]: entries})
-    assert all(f.property == "" for f in result.failures), "a failure names its property (the engine would echo it)"
-    return [f.reason for f in result.failures]
+    if not result.failures:
+        return []
+    [failure] = result.failures  # one failure per resource: a headline, then one line per problem
+    assert failure.property == "", "a failure names its property (the engine would echo it)"
+    headline, *lines = failure.reason.split("\n")
+    assert headline == (f"{len(lines)} invalid inputs:" if len(lines) > 1 else "invalid input:")
+    return lines
 
 
 def test_every_bulk_kind_is_registered_with_its_single_kind_and_map():

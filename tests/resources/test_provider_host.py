@@ -131,6 +131,16 @@ class PartialProvider(ProbeProvider):
         return result
 
 
+class UnsettledProvider(ProbeProvider):
+    """A recovery that cannot look (the API unreachable), then one that finds a conflict."""
+
+    def recover_create(self, props):
+        SEEN.append(("recover_create", provider_context.current()))
+        if props.get("name") == "unreachable":
+            raise BalenaPulumiError("Probe p: looking it up failed") from OutcomeUnknown(cause=TransportError("down"))
+        raise BalenaPulumiError("Probe p: it now exists with other values")
+
+
 class Aborted(Exception):
     pass
 
@@ -417,9 +427,14 @@ def test_a_preview_update_is_answered_by_the_providers_prediction_and_never_upda
 # -- creates the engine never heard of -----------------------------------------------------------------
 
 
-def test_a_delivered_create_leaves_nothing_in_the_journal(host, journal):
-    response = host.Create(create_request(mode="ok"), Context())
-    assert response.id == "1" and journal.get(PROBE_URN) is None
+def test_a_delivered_create_stays_noted_until_the_engine_shows_it_recorded_the_resource(host, journal):
+    # The engine checkpoints a create after receiving its answer: a CLI killed in between forgets an object
+    # that exists, and the next Create of the URN must adopt it rather than make a second one.
+    first = host.Create(create_request(mode="ok", name="a"), Context())
+    record = journal.get(PROBE_URN)
+    assert (record["state"], record["id"], record["delivered"]) == ("created", first.id, True)
+    second = host.Create(create_request(mode="ok", name="a"), Context())
+    assert second.id == first.id and list(WORLD) == [first.id] and len(called("create")) == 1
 
 
 def test_a_create_the_engine_never_received_is_adopted_by_the_next_create_with_no_second_object(host, journal):
@@ -429,13 +444,15 @@ def test_a_create_the_engine_never_received_is_adopted_by_the_next_create_with_n
     assert second.id == first.id and list(WORLD) == [first.id]
     assert len(called("create")) == 1 and len(called("read")) == 1 and called("update") == []
     assert rpc.deserialize_properties(second.properties)["made"] == first.id
-    assert journal.get(PROBE_URN) is None
+    # The adopting answer is noted in turn, in case this engine dies before recording it too.
+    assert (journal.get(PROBE_URN)["state"], journal.get(PROBE_URN)["id"]) == ("created", first.id)
 
 
 def test_an_adopted_object_that_differs_in_place_is_updated_and_one_that_needs_replacing_is_refused(host, journal):
     first = host.Create(create_request(mode="ok", name="a", value="1"), Context(active=False))
     second = host.Create(create_request(mode="ok", name="a", value="2"), Context())
     assert second.id == first.id and WORLD[first.id]["value"] == "2" and len(called("update")) == 1
+    journal.forget(PROBE_URN)  # what the engine's next call about the URN does once it recorded the object
     host.Create(create_request(mode="ok", name="b"), Context(active=False))
     context = Context()
     with pytest.raises(Aborted):
@@ -461,6 +478,17 @@ def test_a_create_whose_outcome_is_unknown_asks_the_provider_to_find_the_object(
     assert journal.get(PROBE_URN)["state"] == "sent"
     response = host.Create(create_request(RecoveringProvider(), mode="ok", name="a"), Context())
     assert response.id == "9" and len(called("recover_create")) == 1 and len(called("create")) == 1
+
+
+def test_a_recovery_that_could_not_look_keeps_the_note_and_a_verdict_is_said_once(host, journal):
+    journal.sent(PROBE_URN)
+    with pytest.raises(Aborted):
+        host.Create(create_request(UnsettledProvider(), mode="ok", name="unreachable"), Context())
+    assert journal.get(PROBE_URN)["state"] == "sent"  # still unknown: the next run looks again
+    with pytest.raises(Aborted):
+        host.Create(create_request(UnsettledProvider(), mode="ok", name="other"), Context())
+    assert journal.get(PROBE_URN) is None
+    assert len(called("recover_create")) == 2 and called("create") == []
 
 
 def test_a_clean_failure_leaves_nothing_to_recover(host, journal):

@@ -41,8 +41,13 @@ FLEET_KINDS = {
 def failures(kind: str, inputs: dict) -> list[str]:
     """The failure lines of a local check (a kind with remote checks only gets them for valid input)."""
     result = provider_class(kind)().check({}, dict(inputs))
-    assert all(f.property == "" for f in result.failures), "a failure names its property"
-    return [f.reason for f in result.failures]
+    if not result.failures:
+        return []
+    [failure] = result.failures  # one failure per resource: a headline, then one line per problem
+    assert failure.property == "", "a failure names its property (the engine would print its value)"
+    headline, *lines = failure.reason.split("\n")
+    assert headline == (f"{len(lines)} invalid inputs:" if len(lines) > 1 else "invalid input:")
+    return lines
 
 
 @pytest.mark.parametrize("kind", sorted(FLEET_KINDS))
@@ -290,7 +295,7 @@ def test_two_owners_of_one_variable_in_one_run_are_refused_naming_both():
     register(run, 'FleetEnvVars "bulk"', "acme/staging", ["X"])  # another fleet
     with pytest.raises(DuplicateManagementError) as failure:
         register(run, 'FleetEnvVars "bulk"', "Acme/Production", ["Y", "X"])
-    assert str(failure.value) == (
+    assert str(failure.value) == "two resources manage one object:\n" + (
         'FleetEnvVar "single" and FleetEnvVars "bulk" both manage the fleet environment variable X of '
         "acme/production; it must be managed by one resource only, or the two overwrite each other on every "
         "`pulumi up` (keep it in one of them)"

@@ -187,6 +187,14 @@ class ApiKeys(_Service[ApiKey]):
             f = odata.eq("is_of__actor", int(actor_id))
         return self._list(f)
 
+    def any_of(self, actor_id: int) -> bool:
+        """Whether this login is shown at least one key of the actor (one GET of one id).
+
+        The API hides the keys a login may not read rather than refusing, so False means "none shown":
+        either there is none, or this login may not see them.
+        """
+        return bool(self._get_rows(filter=odata.eq("is_of__actor", int(actor_id)), top=1, select=["id"]))
+
     def _post_key(self, path: str, body: dict[str, Any]) -> str:
         try:
             data = self._http.request("POST", path, json_body=body, ok=(200, 201))

@@ -10,7 +10,8 @@ the API (emails are not readable), so a vanished email invite is taken as accept
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from balena_pulumi.client import BalenaClient, NotFound
@@ -28,19 +29,54 @@ def check_message(value: str | None) -> str | None:
     return None if value is None else check_text(value, max_length=MAX_MESSAGE)
 
 
-class InviteProvider(BalenaProvider):
-    """Base of the two invite kinds; subclasses name the parent and its lookups."""
+@dataclass(frozen=True)
+class InviteParent:
+    """What an invite kind needs to know of its parent (an organization or a fleet), as data."""
 
-    invite_kind: ClassVar[str] = ""  # "organization" or "fleet": the client's invite scope
-    parent_field: ClassVar[str] = ""  # input naming the parent (natural key)
-    parent_id_field: ClassVar[str] = ""  # output holding the parent's id
-    member_kind: ClassVar[str] = ""  # the resource that manages a membership of this parent
+    field: str  # input naming the parent by natural key
+    id_output: str  # output holding the parent's id
+    invite_kind: str  # the client's invite scope
+    member_kind: str  # the resource that manages a membership of this parent
+    resolve: Callable[[BalenaClient, str], int]
+    name_of: Callable[[BalenaClient, int], str]
+    memberships: Callable[[BalenaClient], Any]  # the client's membership service of this parent
+    roles: Callable[[BalenaClient], list[Any]]
+    role: Callable[[BalenaClient, str], Any]
+
+
+ORGANIZATION = InviteParent(
+    "organization",
+    "organization_id",
+    "organization",
+    "OrganizationMember",
+    refs.organization_id,
+    refs.handle_of,
+    lambda c: c.organization_members,
+    lambda c: c.roles.list_organization_roles(),
+    lambda c, r: c.roles.organization_role(r),
+)
+FLEET = InviteParent(
+    "fleet",
+    "fleet_id",
+    "fleet",
+    "FleetMember",
+    refs.fleet_id,
+    refs.fleet_slug_of,
+    lambda c: c.fleet_members,
+    lambda c: c.roles.list_fleet_roles(),
+    lambda c, r: c.roles.fleet_role(r),
+)
+
+
+class InviteProvider(BalenaProvider):
+    """One provider for both invite kinds; a kind sets ``parent`` (the table row above) and its args model."""
+
+    parent: ClassVar[InviteParent]
     replacement = Replacement.DELETE_FIRST
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if cls.parent_field:
-            cls.parents = {cls.parent_field: (cls.parent_field, cls.parent_id_field)}
+        cls.parents = {cls.parent.field: (cls.parent.field, cls.parent.id_output)}
 
     def natural_key(self, inputs: Mapping[str, Any]) -> str | None:
         # The API keeps an invite's invitee as an email address, which it does not show for a user invited
@@ -49,21 +85,23 @@ class InviteProvider(BalenaProvider):
             return None
         return super().natural_key(inputs)
 
-    # -- kind specifics ----------------------------------------------------------------------------
-    def parent_id(self, client: BalenaClient, key: str) -> int:
-        raise NotImplementedError
+    @property
+    def parent_field(self) -> str:
+        return self.parent.field
 
-    def parent_key(self, client: BalenaClient, parent_id: int) -> str:
-        raise NotImplementedError
+    @property
+    def parent_id_field(self) -> str:
+        return self.parent.id_output
+
+    def invites(self, client: BalenaClient) -> Any:
+        return client.invites(self.parent.invite_kind)
 
     def is_member(self, client: BalenaClient, parent_id: int, user_id: int) -> bool:
-        raise NotImplementedError
-
-    def list_roles(self, client: BalenaClient) -> list[Any]:
-        raise NotImplementedError
-
-    def role_id(self, client: BalenaClient, role: str) -> int:
-        raise NotImplementedError
+        try:
+            self.parent.memberships(client).find(parent_id, user_id)
+        except NotFound:
+            return False
+        return True
 
     # -- lifecycle ---------------------------------------------------------------------------------
     def validate_remote(self, client: BalenaClient, args: Any, changed: set[str]) -> list[str]:
@@ -72,7 +110,7 @@ class InviteProvider(BalenaProvider):
         if changed & {self.parent_field, "invitee"}:
             parent_id = user = None
             try:
-                parent_id = self.parent_id(client, key)
+                parent_id = self.parent.resolve(client, key)
             except refs.MissingParent as missing:
                 failures.append(str(missing))
             if "@" not in args.invitee:
@@ -85,16 +123,16 @@ class InviteProvider(BalenaProvider):
             if parent_id is not None and user is not None and self.is_member(client, parent_id, user.id):
                 failures.append(
                     f"invitee: {args.invitee!r} is already a member of {self.parent_field} {key!r}; "
-                    f"manage the membership with {self.member_kind} instead"
+                    f"manage the membership with {self.parent.member_kind} instead"
                 )
         if "role" in changed:
-            self.role_id(client, args.role)  # warms the cache, so the create is a single request
+            self.parent.role(client, args.role)  # warms the cache, so the create is a single request
         return failures
 
     def create_object(self, client: BalenaClient, args: Any) -> tuple[str, dict[str, Any]]:
-        parent_id = self.parent_id(client, getattr(args, self.parent_field))
+        parent_id = self.parent.resolve(client, getattr(args, self.parent_field))
         user_id = None if "@" in args.invitee else client.users.get_by_username(args.invitee).id
-        invite = client.invites(self.invite_kind).create(parent_id, args.invitee, args.role, args.message)
+        invite = self.invites(client).create(parent_id, args.invitee, args.role, args.message)
         return str(invite.id), {
             "invite_id": invite.id,
             self.parent_id_field: parent_id,
@@ -107,11 +145,11 @@ class InviteProvider(BalenaProvider):
         return outs.get("role") == args.role and (outs.get("message") or None) == (args.message or None)
 
     def read_object(self, client: BalenaClient, id_: str, props: Mapping[str, Any]) -> dict[str, Any] | None:
-        invites = client.invites(self.invite_kind)
+        invites = self.invites(client)
         if not id_.isdigit():
             parts = self.import_id.parse(self.kind, id_)  # type: ignore[union-attr]
             key, invitee = parts[self.parent_field], parts["invitee"]
-            parent_id = self.parent_id(client, key)
+            parent_id = self.parent.resolve(client, key)
             try:
                 invite = invites.find(parent_id, invitee)
             except NotFound:
@@ -152,8 +190,8 @@ class InviteProvider(BalenaProvider):
         parent_id = invite.parent_id
         key = props.get(self.parent_field)
         if not key or parent_id != props.get(self.parent_id_field):
-            key = self.parent_key(client, int(parent_id))
-        role = role_name(invite.role_id, props.get("role_id"), props.get("role"), lambda: self.list_roles(client))
+            key = self.parent.name_of(client, int(parent_id))
+        role = role_name(invite.role_id, props.get("role_id"), props.get("role"), lambda: self.parent.roles(client))
         return {
             **outs,
             self.parent_field: key,
@@ -173,4 +211,4 @@ class InviteProvider(BalenaProvider):
     def delete_object(self, client: BalenaClient, id_: str, props: Mapping[str, Any]) -> None:
         if props.get("pending") is False:
             return  # accepted: the invite is gone and the membership belongs to the member resources
-        client.invites(self.invite_kind).delete(int(id_))
+        self.invites(client).delete(int(id_))

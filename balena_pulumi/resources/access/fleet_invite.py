@@ -1,27 +1,25 @@
 """``FleetInvite``: an invite to join a fleet (API ``invitee__is_invited_to__application``).
 
-Type token ``pulumi-python:dynamic/balena:FleetInvite``. Import id: ``org/fleet:INVITEE`` or the numeric invite id. Any
-input change replaces the invite (revoke, then invite again), except a new name of the same fleet, which
-changes nothing. Output ``pending`` stays true until the invite is accepted; an accepted invite keeps the
-resource with ``pending: false``. Delete revokes a pending invite (already gone is fine); it never removes
-a member.
+Type token ``pulumi-python:dynamic/balena:FleetInvite``. Import id: ``org/fleet:INVITEE`` or the numeric
+invite id. Any input change replaces the invite (revoke, then invite again), except a new name of the same
+fleet, which changes nothing. Output ``pending`` stays true until the invite is accepted; an accepted invite
+keeps the resource with ``pending: false``. Delete revokes a pending invite (already gone is fine); it never
+removes a member.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import pulumi
 from pulumi import dynamic
 from pydantic import AfterValidator
 
-from balena_pulumi.client import BalenaClient, NotFound
-
 from .. import refs
 from ..base import Args, resource_props
 from ..fields import Change, field
 from ..tokens import FLEET_ROLES
-from ._invites import OUTPUTS, InviteProvider, check_message
+from ._invites import FLEET, OUTPUTS, InviteProvider, check_message
 from ._rules import check_invitee, role_rule
 
 
@@ -43,29 +41,7 @@ class FleetInviteProvider(InviteProvider):
     noun = "fleet invite"
     args_model = FleetInviteArgs
     import_id = refs.ImportId(("fleet", "invitee"), "<FLEET>:<INVITEE>", "acme/production:erin@example.com")
-    invite_kind = "fleet"
-    parent_field = "fleet"
-    parent_id_field = "fleet_id"
-    member_kind = "FleetMember"
-
-    def parent_id(self, client: BalenaClient, key: str) -> int:
-        return refs.fleet_id(client, key)
-
-    def parent_key(self, client: BalenaClient, parent_id: int) -> str:
-        return refs.fleet_slug_of(client, parent_id)
-
-    def is_member(self, client: BalenaClient, parent_id: int, user_id: int) -> bool:
-        try:
-            client.fleet_members.find(parent_id, user_id)
-        except NotFound:
-            return False
-        return True
-
-    def list_roles(self, client: BalenaClient) -> list[Any]:
-        return client.roles.list_fleet_roles()
-
-    def role_id(self, client: BalenaClient, role: str) -> int:
-        return client.roles.fleet_role(role).id
+    parent = FLEET
 
 
 class FleetInvite(dynamic.Resource, module="balena", name="FleetInvite"):

@@ -1,27 +1,25 @@
 """``OrganizationInvite``: an invite to join an organization (API ``invitee__is_invited_to__organization``).
 
-Type token ``pulumi-python:dynamic/balena:OrganizationInvite``. Import id: ``HANDLE:INVITEE`` or the numeric invite id. Any
-input change replaces the invite (revoke, then invite again), except a new name of the same organization, which
-changes nothing. Output ``pending`` stays true until the invite is accepted; an accepted invite keeps the
-resource with ``pending: false``. Delete revokes a pending invite (already gone is fine); it never removes
-a member.
+Type token ``pulumi-python:dynamic/balena:OrganizationInvite``. Import id: ``HANDLE:INVITEE`` or the numeric
+invite id. Any input change replaces the invite (revoke, then invite again), except a new name of the same
+organization, which changes nothing. Output ``pending`` stays true until the invite is accepted; an accepted
+invite keeps the resource with ``pending: false``. Delete revokes a pending invite (already gone is fine); it
+never removes a member.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import pulumi
 from pulumi import dynamic
 from pydantic import AfterValidator
 
-from balena_pulumi.client import BalenaClient, NotFound
-
 from .. import refs
 from ..base import Args, resource_props
 from ..fields import Change, field
 from ..tokens import ORGANIZATION_ROLES
-from ._invites import OUTPUTS, InviteProvider, check_message
+from ._invites import ORGANIZATION, OUTPUTS, InviteProvider, check_message
 from ._rules import check_invitee, role_rule
 
 
@@ -43,29 +41,7 @@ class OrganizationInviteProvider(InviteProvider):
     noun = "organization invite"
     args_model = OrganizationInviteArgs
     import_id = refs.ImportId(("organization", "invitee"), "<HANDLE>:<INVITEE>", "acme:dave@example.com")
-    invite_kind = "organization"
-    parent_field = "organization"
-    parent_id_field = "organization_id"
-    member_kind = "OrganizationMember"
-
-    def parent_id(self, client: BalenaClient, key: str) -> int:
-        return refs.organization_id(client, key)
-
-    def parent_key(self, client: BalenaClient, parent_id: int) -> str:
-        return refs.handle_of(client, parent_id)
-
-    def is_member(self, client: BalenaClient, parent_id: int, user_id: int) -> bool:
-        try:
-            client.organization_members.find(parent_id, user_id)
-        except NotFound:
-            return False
-        return True
-
-    def list_roles(self, client: BalenaClient) -> list[Any]:
-        return client.roles.list_organization_roles()
-
-    def role_id(self, client: BalenaClient, role: str) -> int:
-        return client.roles.organization_role(role).id
+    parent = ORGANIZATION
 
 
 class OrganizationInvite(dynamic.Resource, module="balena", name="OrganizationInvite"):

@@ -14,12 +14,11 @@ from typing import Annotated, Any, Optional
 
 import pulumi
 from pulumi import dynamic
-from pulumi.dynamic import CheckResult
 from pydantic import AfterValidator
 
 from balena_pulumi.client import BalenaClient, BalenaError, Unauthorized
 
-from ..base import Args, is_unknown, resource_props
+from ..base import Args, resource_props
 from ..errors import ResourceError
 from ..fields import Change, check_identifier, check_text, field
 from ._expiry import (
@@ -82,16 +81,12 @@ class ApiKeyProvider(ExpiringKeyProvider):
     def describe(self, inputs: Mapping[str, Any]) -> str:
         return f"ApiKey {inputs.get('name')}"
 
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        result = super().check(olds, news)
-        if result.failures or any(is_unknown(v) for v in result.inputs.values()):
-            return result  # unknowns: checked again when known
-        inputs = result.inputs
+    def validate_local(self, inputs: Mapping[str, Any], olds: Mapping[str, Any]) -> list[str]:
         lines = expiry_failure(inputs, olds)
         changed = not olds or any(inputs.get(k) != olds.get(k) for k in self.input_fields)
-        if changed and self.client().token_kind == "api_key":
+        if changed and self.client().token_kind == "api_key":  # the token's form, no request
             lines.append(SESSION_NEEDED)
-        return self._result(inputs, lines)
+        return lines
 
     def create_object(self, client: BalenaClient, args: ApiKeyArgs) -> tuple[str, dict[str, Any]]:
         try:

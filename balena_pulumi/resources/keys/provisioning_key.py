@@ -5,7 +5,8 @@ has no ``key`` output: the secret is shown only once). The secret is the output 
 a Pulumi secret. A change of name, description or expiry replaces the key: the new key is created before
 the old one is deleted, so the fleet is never without one. A renamed fleet keeps its keys untouched.
 Delete checks that the key is really gone, because the API answers 200 to a delete that its permissions
-silently narrowed to nothing.
+silently narrowed to nothing. For the same reason (reads narrowed to nothing), the check refuses a login
+that cannot be shown to read the fleet's keys back, before any write (:func:`key_reading_problem`).
 """
 
 from __future__ import annotations
@@ -15,13 +16,12 @@ from typing import Annotated, Any, Optional
 
 import pulumi
 from pulumi import dynamic
-from pulumi.dynamic import CheckResult
 from pydantic import AfterValidator
 
-from balena_pulumi.client import BalenaClient, Forbidden, Unauthorized
+from balena_pulumi.client import BadRequest, BalenaClient, Forbidden, NotFound, Unauthorized
 
 from .. import refs
-from ..base import Args, Replacement, is_unknown, resource_props
+from ..base import Args, Replacement, resource_props
 from ..errors import ResourceError
 from ..fields import Change, check_identifier, check_text, field
 from ._expiry import (
@@ -60,6 +60,50 @@ class ProvisioningKeyArgs(Args):
     )
 
 
+def key_reading_problem(client: BalenaClient, fleet: Any, slug: str) -> str | None:
+    """Why this login might not find a new key of the fleet again, or None when it can be shown to.
+
+    A new key's id is found by reading the fleet's keys, and the API answers a login that may not read
+    them with an empty list, not an error (open-balena shows a user only the user's own keys). So an empty
+    list proves nothing, and two facts count as proof: a key of this fleet is shown to this login, or the
+    login administers the fleet's organization (balenaCloud's organization administrators read every key of
+    its fleets). Without either, creating would risk a key that cannot be recorded: its secret lost, and
+    one more on every retry. Refused, before any write.
+    """
+    try:
+        if fleet.actor is not None and client.api_keys.any_of(fleet.actor):
+            return None
+    except (Unauthorized, Forbidden) as exc:
+        return (
+            f"fleet: this login may not read the API keys of fleet {slug} ({exc.status}), so a provisioning key "
+            "it created could not be recorded; use a login that may manage the fleet's keys"
+        )
+    if administers(client, fleet.organization):
+        return None
+    return (
+        f"fleet: this login is shown none of the API keys of fleet {slug} and is not an administrator of its "
+        "organization, so it may be unable to read them (the API hides what a login may not read; open-balena "
+        "shows users only their own keys): a provisioning key created here could not be found again and its "
+        "secret would be lost. Use the login of an administrator of the fleet's organization, or create the "
+        "fleet's first key elsewhere and adopt it with import_"
+    )
+
+
+def administers(client: BalenaClient, organization_id: int | None) -> bool:
+    """Whether this login is an administrator of the organization (balenaCloud's organization roles; a server
+    without them, such as open-balena, has no administrators in this sense)."""
+    me = client.whoami()
+    if organization_id is None or me.user_id is None:
+        return False
+    try:
+        membership = client.organization_members.find(int(organization_id), me.user_id)
+        if membership.organization_membership_role is None:
+            return False
+        return membership.organization_membership_role == client.roles.organization_role("administrator").id
+    except (NotFound, Unauthorized, Forbidden, BadRequest):
+        return False
+
+
 class ProvisioningKeyProvider(ExpiringKeyProvider):
     kind = "ProvisioningKey"
     noun = "provisioning key"
@@ -71,26 +115,15 @@ class ProvisioningKeyProvider(ExpiringKeyProvider):
     def describe(self, inputs: Mapping[str, Any]) -> str:
         return f"ProvisioningKey {inputs.get('fleet')}:{inputs.get('name') or '(unnamed)'}"
 
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        result = super().check(olds, news)
-        if result.failures or any(is_unknown(v) for v in result.inputs.values()):
-            return result  # unknowns: checked again when known
-        return self._result(result.inputs, expiry_failure(result.inputs, olds))
+    def validate_local(self, inputs: Mapping[str, Any], olds: Mapping[str, Any]) -> list[str]:
+        return expiry_failure(inputs, olds)
 
     def validate_remote(self, client: BalenaClient, args: ProvisioningKeyArgs, changed: set[str]) -> list[str]:
         if "fleet" not in changed:
-            return []
+            return []  # a new key, or one for another fleet; a replacement in the same fleet reads back as before
         fleet = refs.fleet(client, args.fleet)
-        # A new key is found again by listing the fleet's keys: a login that may not do that would create
-        # a key it cannot record (its secret lost, and one more on every retry). Ask before any write.
-        try:
-            client.api_keys.list(actor_id=fleet.actor)
-        except (Unauthorized, Forbidden) as exc:
-            return [
-                f"fleet: this login may not read the API keys of fleet {args.fleet} ({exc.status}), so a "
-                "provisioning key it created could not be recorded; use a login that may manage the fleet's keys"
-            ]
-        return []
+        problem = key_reading_problem(client, fleet, args.fleet)
+        return [problem] if problem else []
 
     def create_object(self, client: BalenaClient, args: ProvisioningKeyArgs) -> tuple[str, dict[str, Any]]:
         fleet = refs.fleet(client, args.fleet)
