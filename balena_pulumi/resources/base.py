@@ -331,6 +331,10 @@ class BalenaProvider(ResourceProvider):
             return self._result(inputs, lines)
         old_inputs = {k: olds.get(k) for k in fields} if olds else {}
         changed = {k for k in inputs if not olds or inputs[k] != old_inputs.get(k)}
+        release = set(refs.RELEASE_SELECTORS)
+        if changed & release and refs.same_release(olds, inputs):
+            # The release recorded (under all three names after an import) named another way: no lookup.
+            changed -= release
         if changed:
             try:
                 lines = self.validate_remote(self.client(), args, changed)
@@ -504,7 +508,19 @@ class BalenaProvider(ResourceProvider):
             # An empty id tells the engine the object no longer exists.
             return ReadResult(None, {})  # type: ignore[arg-type]
         new_id = str(outs.pop("__id", id_))
-        return ReadResult(new_id, outs, self.inputs_of(outs))
+        return ReadResult(new_id, outs, self.read_inputs(outs, props))
+
+    def read_inputs(self, outs: Mapping[str, Any], props: Mapping[str, Any]) -> dict[str, Any]:
+        """The inputs a read records: on an import, a release under all three of its names.
+
+        An import cannot know whether the program names its release by version, commit or id; with all
+        three recorded, check and diff see the program's name for it as the same release, with no lookup.
+        """
+        inputs = self.inputs_of(outs)
+        if importing(props):
+            for name in self.release_fields:
+                inputs[name] = outs.get(name)
+        return inputs
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         args = self.args_model.model_validate(self.inputs_of(news))
@@ -524,6 +540,11 @@ class BalenaProvider(ResourceProvider):
             return  # already gone: destroy is idempotent
         except BalenaError as exc:
             raise self._fail("delete", props, exc) from None
+
+
+def importing(props: Mapping[str, Any]) -> bool:
+    """Whether a read is an import: no state but the serialized provider itself."""
+    return not any(key != "__provider" for key in props)
 
 
 def secret_inputs(provider: type[BalenaProvider]) -> frozenset[str]:

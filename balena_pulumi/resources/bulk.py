@@ -51,7 +51,7 @@ from balena_pulumi.client import BalenaClient, BalenaError, Conflict, NotFound, 
 from balena_pulumi.errors import PartialFailure
 
 from . import refs
-from .base import UNKNOWN, BalenaProvider, Replacement, is_unknown, resource_props
+from .base import UNKNOWN, BalenaProvider, Replacement, importing, is_unknown, resource_props
 from .errors import ResourceError
 from .fields import Change, field, quote
 
@@ -464,13 +464,13 @@ class BulkProvider(BalenaProvider):
         except (NotFound, refs.MissingParent):
             found = None
         except BalenaError as exc:
-            if not props:
+            if importing(props):
                 raise ResourceError(f"{self.kind} {quote(id_)}: import failed: {exc}") from None
             raise self._fail("refresh", props, exc) from None
         if found is None:
             return ReadResult(None, {})  # type: ignore[arg-type]  # gone: the parent no longer exists
         new_id = str(found.pop("__id"))
-        return ReadResult(new_id, found, self.inputs_of(found))
+        return ReadResult(new_id, found, self.read_inputs(found, props))
 
     def _read(self, client: BalenaClient, id_: str, props: Mapping[str, Any]) -> dict[str, Any] | None:
         parent_spec = self.scope.parent

@@ -19,6 +19,7 @@ from pulumi import automation as auto
 
 from balena_pulumi import resources
 from balena_pulumi.client import BalenaClient
+from balena_pulumi.sandbox.seed import COMMITS
 
 from .cases import Case
 from .harness import Deployment
@@ -154,3 +155,42 @@ def test_a_bulk_map_imported_with_its_names_adopts_only_those_and_never_touches_
     adopter.up(program(case, variables={"LOG_LEVEL": "info"}))
     adopter.destroy()
     assert {v.name: v.value for v in client.variables("fleet_env").list(fleet_id)} == {"OTHER_TEAM": "keep-me"}
+
+
+
+RELEASE_1_1_0 = {"release_version": "1.1.0", "release_commit": COMMITS[2], "release_id": 2}
+
+
+def _named_another_way() -> list[tuple[str, str]]:
+    """(kind, selector) for each kind naming a release and each selector other than the one it was made with."""
+    pairs = []
+    for case in CASES:
+        made_with = [s for s in RELEASE_1_1_0 if case.inputs.get(s) is not None]
+        if made_with:
+            assert case.inputs[made_with[0]] == RELEASE_1_1_0[made_with[0]], case.kind
+            pairs += [(case.kind, s) for s in RELEASE_1_1_0 if s not in made_with]
+    return pairs
+
+
+@pytest.mark.parametrize(("kind", "selector"), _named_another_way(), ids=str)
+def test_a_release_named_another_way_than_it_was_made_is_adopted_with_only_the_import(
+    kind, selector, clean_sandbox, pulumi_bin, tmp_path
+):
+    """Made naming release 1.1.0 one way, adopted by a program naming it another way: one release, no update."""
+    case = next(c for c in CASES if c.kind == kind)
+    origin, adopter = stacks(clean_sandbox, pulumi_bin, tmp_path)
+    origin.up(program(case))
+    import_id = case.import_id(str(origin.outputs()["id"]))
+    other_way = {s: None for s in RELEASE_1_1_0 if s in case.inputs}
+    other_way[selector] = RELEASE_1_1_0[selector]
+
+    clean_sandbox.clear_requests()
+    preview = adopter.preview(program(case, import_id, **other_way))
+    assert preview.change_summary == {"import": 1, "create": 1}, preview.change_summary  # the stack, the import
+    result = adopter.up(program(case, import_id, **other_way))
+    assert result.summary.resource_changes == {"import": 1, "create": 1}, "\n".join(adopter.output)
+    assert adopter.writes() == []
+
+    clean_sandbox.clear_requests()
+    assert set(adopter.preview(program(case, **other_way)).change_summary) == {"same"}
+    assert clean_sandbox.requests() == []
