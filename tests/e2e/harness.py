@@ -9,6 +9,8 @@ look at: the engine's result, the stack's state file, and the sandbox's request 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -116,6 +118,15 @@ class Deployment:
 
     def outputs(self) -> dict[str, Any]:
         return {k: v.value for k, v in self.stack.outputs().items()}
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess:
+        """A `pulumi` command on this stack, as a user types it (e.g. `state delete URN --yes`)."""
+        work_dir = Path(self.stack.workspace.work_dir)
+        env = {**os.environ, **offline_env(self.bin_dir, self.root / "home", self.backend)}
+        return subprocess.run(
+            [str(self.bin_dir / "pulumi"), *args, "--stack", self.stack_name, "--non-interactive"],
+            cwd=work_dir, env=env, capture_output=True, text=True, check=True,
+        )
 
     # -- what the user can inspect -----------------------------------------------------------------
 

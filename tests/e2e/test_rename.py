@@ -12,10 +12,12 @@ import pulumi
 import pytest
 
 from balena_pulumi import resources as r
+from balena_pulumi.resources import provider_class
 from balena_pulumi.client import BalenaClient
 from balena_pulumi.sandbox.seed import PRODUCTION_DEVICE_UUIDS
 
-KEEP = ("ProvisioningKey", "FleetInvite", "OrganizationInvite", "FleetMember", "FleetEnvVar", "FleetTag")
+# Every kind whose input names a fleet: the program below must hang one of each off the fleet.
+FLEET_KINDS = {kind for kind in r.REGISTRY if "fleet" in provider_class(kind).args_model.model_fields}
 
 
 def organization_program(*, fleet_name: str = "production", handle: str = "acme", adopt: bool = False):
@@ -38,6 +40,11 @@ def organization_program(*, fleet_name: str = "production", handle: str = "acme"
         r.FleetBuildVar("build", fleet=slug, name="NPM_REGISTRY", value="https://npm.example")
         r.ServiceEnvVar("service-env", fleet=slug, service="main", name="PORT", value="8080")
         r.FleetEnvVars("bulk", fleet=slug, variables={"MQTT_HOST": "mqtt.example"})
+        r.FleetConfigVars("bulk-config", fleet=slug, variables={"BALENA_HOST_CONFIG_hdmi_force_hotplug": "1"})
+        r.FleetBuildVars("bulk-build", fleet=slug, variables={"PIP_INDEX": "https://pypi.example"})
+        r.ServiceEnvVars("bulk-service-env", fleet=slug, service="main", variables={"WORKERS": "2"})
+        r.FleetTags("bulk-tags", fleet=slug, tags={"cost-center": "ops"})
+        r.ReleaseTags("bulk-release-tags", fleet=slug, release_version="1.1.0", tags={"ticket": "OPS-1"})
         r.FleetTag("tag", fleet=slug, key="owner", value="platform")
         r.ReleaseTag("release-tag", fleet=slug, release_version="1.1.0", key="qa", value="passed")
         r.FleetPin("pin", fleet=slug, release_version="1.1.0")
@@ -74,6 +81,7 @@ def assert_updates_only(summary: dict[str, int]) -> None:
 
 def test_renaming_a_fleet_previews_and_applies_as_updates_only(organization):
     deployment = organization
+    assert FLEET_KINDS <= {res["type"].rsplit(":", 1)[-1] for res in deployment.resources()}
     before, secrets = ids_by_name(deployment), kept_secrets(deployment)
 
     preview = deployment.preview(organization_program(fleet_name="production-eu"))
