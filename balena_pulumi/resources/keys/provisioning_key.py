@@ -11,6 +11,8 @@ that cannot be shown to read the fleet's keys back, before any write (:func:`key
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Mapping
 from typing import Annotated, Any, Optional
 
@@ -70,16 +72,19 @@ def key_reading_problem(client: BalenaClient, fleet: Any, slug: str) -> str | No
     its fleets). Without either, creating would risk a key that cannot be recorded: its secret lost, and
     one more on every retry. Refused, before any write.
     """
+    with _PROVEN_LOCK:
+        if fleet.id in _PROVEN.get(client, ()):
+            return None
     try:
         if fleet.actor is not None and client.api_keys.any_of(fleet.actor):
-            return None
+            return _proven(client, fleet.id)
     except (Unauthorized, Forbidden) as exc:
         return (
             f"fleet: this login may not read the API keys of fleet {slug} ({exc.status}), so a provisioning key "
             "it created could not be recorded; use a login that may manage the fleet's keys"
         )
     if administers(client, fleet.organization):
-        return None
+        return _proven(client, fleet.id)
     return (
         f"fleet: this login is shown none of the API keys of fleet {slug} and is not an administrator of its "
         "organization, so it may be unable to read them (the API hides what a login may not read; open-balena "
@@ -87,6 +92,18 @@ def key_reading_problem(client: BalenaClient, fleet: Any, slug: str) -> str | No
         "secret would be lost. Use the login of an administrator of the fleet's organization, or create the "
         "fleet's first key elsewhere and adopt it with import_"
     )
+
+
+# Fleets whose keys a login was shown it can read back, per client (one client per login and process):
+# proven once, so a run creating many keys of one fleet probes once. A refusal is never remembered.
+_PROVEN: weakref.WeakKeyDictionary[BalenaClient, set[int]] = weakref.WeakKeyDictionary()
+_PROVEN_LOCK = threading.Lock()
+
+
+def _proven(client: BalenaClient, fleet_id: int) -> None:
+    with _PROVEN_LOCK:
+        _PROVEN.setdefault(client, set()).add(fleet_id)
+    return None
 
 
 def administers(client: BalenaClient, organization_id: int | None) -> bool:
