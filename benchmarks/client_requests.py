@@ -12,7 +12,7 @@ import sys
 
 from balena_pulumi.client import BalenaClient
 
-# Requests the balena Python SDK needs for the same outcome (docs: shared reference, section 8).
+# Requests the balena Python SDK needs for the same outcome (read from its model helpers: lookups before writes).
 SDK = {
     "fleet create": "3 (device type GET, org GET, POST)",
     "fleet env var set": "1-3 (fleet GET by slug, POST, PATCH on 409)",
