@@ -329,7 +329,25 @@ class _Builder:
         if self.device_items:
             # Devices in the order the API listed them; only those with something to manage.
             self.snap.config["devices"] = [self.device_items[d.id] for d in self.inv.devices if d.id in self.device_items]
+        # Lists by what names each item, not by object id: ids follow the order things were created in,
+        # which differs between two organizations made alike (a clone's fleets are created concurrently).
+        # Sorted in place and stably, so equal names keep id order and `items` keep pointing at their lists.
+        config = self.snap.config
+        _sort(config.get("invites"), "invitee")
+        _sort(config.get("apiKeys"), "name")
+        _sort(config.get("sshKeys"), "title")
+        _sort(config.get("fleets"), "name")
+        for fleet in config.get("fleets") or ():
+            _sort(fleet.get("invites"), "invitee")
+            _sort(fleet.get("provisioning_keys"), "name")
+            if fleet.get("release_tags"):
+                fleet["release_tags"].sort(key=lambda t: (str(next(iter(t.values()))), t["key"]))
         return self.snap
+
+
+def _sort(items: list[dict[str, Any]] | None, name: str) -> None:
+    if items:
+        items.sort(key=lambda item: str(item.get(name) or ""))
 
 
 def _invite_item(email: str | None, role: str | None, message: str | None) -> dict[str, Any] | None:

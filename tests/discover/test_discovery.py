@@ -153,3 +153,25 @@ def test_a_resource_the_stack_holds_keeps_only_the_same_import_id():
     assert result.resources == {"FleetTag": {"prod-tag-new": "acme/prod:new", "prod-tag-owner": "acme/prod:owner"}}
     assert result.kept == ["FleetTag prod-tag-owner"]
     assert result.managed == ["FleetTag prod-tag-team", "SshKey ssh-key-a"]
+
+
+def test_lists_are_ordered_by_name_not_by_creation_so_two_organizations_made_alike_read_alike(clean_sandbox, client):
+    org = client.organizations.get_by_handle("acme")
+    device_type = client.fleets.get_by_slug(seed.PRODUCTION).is_for__device_type
+    zulu = client.fleets.create(org.id, "zulu", device_type)  # made first, named last
+    alpha = client.fleets.create(org.id, "alpha", device_type)
+    for email in ("zoe@example.com", "adam@example.com"):
+        client.invites("organization").create(org.id, email, "member")
+        client.invites("fleet").create(alpha.id, email, "observer")
+    client.api_keys.create_provisioning_key(alpha.id, "zz-line", None)
+    client.api_keys.create_provisioning_key(alpha.id, "aa-line", None)
+    assert zulu.id < alpha.id
+
+    config = snapshot(read_organization(client, "acme")).config
+
+    names = [f["name"] for f in config["fleets"]]
+    assert names == sorted(names) and {"alpha", "zulu"} <= set(names)
+    assert [i["invitee"] for i in config["invites"]] == ["adam@example.com", "zoe@example.com"]
+    [fleet] = [f for f in config["fleets"] if f["name"] == "alpha"]
+    assert [i["invitee"] for i in fleet["invites"]] == ["adam@example.com", "zoe@example.com"]
+    assert [k["name"] for k in fleet["provisioning_keys"]] == ["aa-line", "zz-line"]
