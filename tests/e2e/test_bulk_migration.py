@@ -54,18 +54,18 @@ def test_switching_to_maps_fails_safely_then_the_documented_move_adopts_them_wit
     with pytest.raises(auto.errors.CommandError) as failure:
         deployment.up(maps())
     text = str(failure.value)
-    assert (
+    # The engine stops at the first failed create, so one or both maps report; each in its exact words.
+    messages = [
         "FleetEnvVars acme/production: the fleet environment variables LOG_LEVEL, MQTT_HOST of acme/production already "
         "exist and are not managed by this resource: adopt them with import id 'acme/production:LOG_LEVEL,MQTT_HOST' "
         "(pulumi.ResourceOptions(import_='acme/production:LOG_LEVEL,MQTT_HOST') adopts the names listed after the "
-        "last ':'), delete them first, or leave them out of `variables`; nothing was created"
-    ) in text, text
-    assert (
+        "last ':'), delete them first, or leave them out of `variables`; nothing was created",
         "FleetTags acme/production: the fleet tag owner of acme/production already exists and is not managed by this "
         "resource: adopt it with import id 'acme/production:owner' (pulumi.ResourceOptions(import_='acme/production:"
         "owner') adopts the keys listed after the last ':'), delete it first, or leave it out of `tags`; nothing was "
-        "created"
-    ) in text, text
+        "created",
+    ]
+    assert any(message in text for message in messages), text
     assert listing(deployment) == before  # nothing lost, nothing duplicated, same ids
     assert len(deployment.resources("FleetEnvVar")) == 2 and len(deployment.resources("FleetTag")) == 1
 
