@@ -102,7 +102,7 @@ class _Scoped(_Service[Any]):
         are no error. Nothing is sent for an empty list. The parent filter keeps it to that parent."""
         if not ids:
             return
-        where = odata.and_(odata.eq(self.scope.parent_field, int(parent_id)), odata.in_("id", [int(i) for i in ids]))
+        where = odata.and_(odata.eq(self.scope.parent_field, int(parent_id)), odata.in_("id", sorted(int(i) for i in ids)))
         self._http.request("DELETE", _V7 + self.resource, query=odata.query(filter=where))
 
 
