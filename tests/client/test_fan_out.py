@@ -79,9 +79,10 @@ def test_a_429_holds_back_every_call_of_the_client_until_its_retry_after(server)
     server.script(("status", 429, {"Retry-After": "1"}))
     first = threading.Thread(target=get(client, 1))
     first.start()
-    wait_for(lambda: server.count("GET") == 1)
+    # Until the client has read the 429 it cannot know of it: a call made in between is sent at once.
+    wait_for(lambda: client.transport.gate.remaining() > 0)
 
-    get(client, 2)()  # sent after the 429: it waits for the Retry-After too, though it never got a 429
+    get(client, 2)()  # made after the client read the 429: it waits for the Retry-After too, though it never got one
     first.join(10)
 
     limited_at = server.times[0]
