@@ -231,3 +231,24 @@ def test_concurrent_cold_lookups_of_one_key_send_one_request(client, sb):
         t.join()
     assert len(set(found)) == 1 and len(found) == 8
     assert [r["method"] for r in sb.requests()] == ["GET"]
+
+
+def test_concurrent_first_writes_that_need_the_user_ask_whoami_once(client, sb):
+    # SSH keys are created for the token's user: eight at once, before anyone knew the user, once sent
+    # up to eight whoami requests (the engine creates resources in parallel).
+    sb.inject_fault("latency", latency_ms=200, count=1, method="GET", path_prefix="/actor/v1/whoami")
+    sb.clear_requests()
+    barrier = threading.Barrier(8)
+    users = []
+
+    def work():
+        barrier.wait()
+        users.append(client.user_id())
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(users) == 8 and len(set(users)) == 1
+    assert [(r["method"], r["path"]) for r in sb.requests()] == [("GET", "/actor/v1/whoami")]

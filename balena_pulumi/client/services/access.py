@@ -286,6 +286,13 @@ class SshKeys(_Service[SshKey]):
 
 
 class WhoamiCache:
+    """Who the client's credentials belong to, asked once per client.
+
+    Callers that arrive while the question is on the wire wait for its answer instead of asking again
+    (the engine runs many resources at once, and each may need the user id); a failed question is not
+    cached, so the next caller asks again.
+    """
+
     def __init__(self, client) -> None:
         self._client = client
         self._lock = threading.Lock()
@@ -295,13 +302,11 @@ class WhoamiCache:
         with self._lock:
             if self._value is not None and not refresh:
                 return self._value
-        data = self._client.transport.request("GET", "/actor/v1/whoami")
-        if not isinstance(data, dict):
-            raise UnexpectedResponse("whoami answered without an object", method="GET", path="/actor/v1/whoami")
-        value = Whoami.model_validate(data)
-        with self._lock:
-            self._value = value
-        return value
+            data = self._client.transport.request("GET", "/actor/v1/whoami")
+            if not isinstance(data, dict):
+                raise UnexpectedResponse("whoami answered without an object", method="GET", path="/actor/v1/whoami")
+            self._value = Whoami.model_validate(data)
+            return self._value
 
 
 __all__ = ["Roles", "FleetMembers", "OrganizationMembers", "Invites", "ApiKeys", "SshKeys", "WhoamiCache"]
