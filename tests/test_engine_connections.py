@@ -17,7 +17,7 @@ import pytest
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
 from pulumi.runtime.settings import Settings
 
-import balena_pulumi.engine  # noqa: F401  (applies connect_each_engine_afresh on import)
+from balena_pulumi import Fleet  # noqa: F401  (the resource kinds apply connect_each_engine_afresh on import)
 
 
 class _Engine(engine_pb2_grpc.EngineServicer):

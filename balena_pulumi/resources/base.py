@@ -48,7 +48,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from balena_pulumi.client import BalenaClient, BalenaError, Conflict, NotFound, ServerError, TransportError, get_client
 from balena_pulumi.client import OutcomeUnknown
 
-from . import refs
+from . import _connections, refs
 from .errors import BalenaResourceError, ResourceError
 from .fields import Change, change_of, nul_problem, quote, secret_fields
 
