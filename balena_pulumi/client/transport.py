@@ -23,8 +23,9 @@ Retry policy (urllib3 :class:`~urllib3.util.Retry`, through :class:`BalenaRetry`
 * a 429 holds back the whole transport, not only the call that received it: until its ``Retry-After``
   has passed, every other call of the same client waits before it sends anything (see
   :class:`RateGate`); calls already on the wire when the 429 is read are not recalled (each may get
-  its own 429 and then waits too). Many threads writing at once (a bulk resource, the engine's parallel steps) then
-  come back when the server asked, instead of each spending its retries on more 429s.
+  its own 429 and then waits too). Many threads writing at once (a bulk resource, the engine's
+  parallel steps) then come back when the server asked, instead of each spending its retries on more
+  429s.
 """
 
 from __future__ import annotations

@@ -246,6 +246,16 @@ class BalenaProvider(ResourceProvider):
     def input_fields(self) -> tuple[str, ...]:
         return tuple(self.args_model.model_fields)
 
+    def _without_same_release(
+        self, changed: set[str], olds: Mapping[str, Any], news: Mapping[str, Any], uncertain: set[str] = frozenset()
+    ) -> set[str]:
+        """``changed`` less the release selectors when the new ones name the recorded release another way
+        (by version, commit or id): the same release, no change at all. Not when a selector is unknown yet."""
+        release = set(self.release_fields)
+        if changed & release and not release & uncertain and refs.same_release(olds, news):
+            return changed - release
+        return changed
+
     @property
     def release_fields(self) -> tuple[str, ...]:
         return tuple(n for n in self.input_fields if change_of(self.args_model, n) is Change.RELEASE)
@@ -331,10 +341,8 @@ class BalenaProvider(ResourceProvider):
             return self._result(inputs, lines)
         old_inputs = {k: olds.get(k) for k in fields} if olds else {}
         changed = {k for k in inputs if not olds or inputs[k] != old_inputs.get(k)}
-        release = set(refs.RELEASE_SELECTORS)
-        if changed & release and refs.same_release(olds, inputs):
-            # The release recorded (under all three names after an import) named another way: no lookup.
-            changed -= release
+        # The release recorded (under all three names after an import) named another way: no lookup.
+        changed = self._without_same_release(changed, olds, inputs)
         if changed:
             try:
                 lines = self.validate_remote(self.client(), args, changed)
@@ -364,9 +372,7 @@ class BalenaProvider(ResourceProvider):
                 uncertain.add(name)
             elif new != old and not self.equivalent(name, old, new, olds):
                 changed.add(name)
-        release = set(self.release_fields)
-        if release & changed and not release & uncertain and refs.same_release(olds, news):
-            changed -= release  # the same release, named another way: no change at all
+        changed = self._without_same_release(changed, olds, news, uncertain)
         if not changed and not uncertain:
             self.planned(id_, olds, news, replaced=False)
             return DiffResult(changes=False, replaces=[], delete_before_replace=False)

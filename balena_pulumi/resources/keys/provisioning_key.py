@@ -77,14 +77,16 @@ def key_reading_problem(client: BalenaClient, fleet: Any, slug: str) -> str | No
             return None
     try:
         if fleet.actor is not None and client.api_keys.any_of(fleet.actor):
-            return _proven(client, fleet.id)
+            _remember_proof(client, fleet.id)
+            return None
     except (Unauthorized, Forbidden) as exc:
         return (
             f"fleet: this login may not read the API keys of fleet {slug} ({exc.status}), so a provisioning key "
             "it created could not be recorded; use a login that may manage the fleet's keys"
         )
     if administers(client, fleet.organization):
-        return _proven(client, fleet.id)
+        _remember_proof(client, fleet.id)
+        return None
     return (
         f"fleet: this login is shown none of the API keys of fleet {slug} and is not an administrator of its "
         "organization, so it may be unable to read them (the API hides what a login may not read; open-balena "
@@ -100,10 +102,9 @@ _PROVEN: weakref.WeakKeyDictionary[BalenaClient, set[int]] = weakref.WeakKeyDict
 _PROVEN_LOCK = threading.Lock()
 
 
-def _proven(client: BalenaClient, fleet_id: int) -> None:
+def _remember_proof(client: BalenaClient, fleet_id: int) -> None:
     with _PROVEN_LOCK:
         _PROVEN.setdefault(client, set()).add(fleet_id)
-    return None
 
 
 def administers(client: BalenaClient, organization_id: int | None) -> bool:
